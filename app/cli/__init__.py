@@ -1,0 +1,1 @@
+"""Headless command line; never imports the ui layer."""
