@@ -33,6 +33,7 @@ from app.domain.threats import (
     ThreatRecord,
     ThreatState,
     Triage,
+    ValidationMessage,
     severity_for,
     threat_key,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "TypeHierarchy",
     "UnknownDiagramError",
     "UnknownElementError",
+    "ValidationMessage",
     "make_box",
     "make_flow",
     "make_line",

@@ -213,6 +213,8 @@ class Project(ev.Observable):
             ),
             rule_packs=MappingProxyType(dict(self.rule_packs)),
             disabled_packs=frozenset(self.disabled_packs),
+            threats=MappingProxyType(dict(self._threats)),
+            triage=MappingProxyType(dict(self._triage)),
         )
 
     def counts(self) -> dict[str, Any]:
@@ -261,3 +263,5 @@ class ProjectSnapshot:
     diagrams: tuple[DiagramSnapshot, ...]
     rule_packs: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     disabled_packs: frozenset[str] = frozenset()
+    threats: Mapping[str, ThreatRecord] = field(default_factory=dict)
+    triage: Mapping[str, Triage] = field(default_factory=dict)

@@ -161,3 +161,14 @@ class Finding:
     @property
     def is_open(self) -> bool:
         return self.applies and self.state.is_open
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationMessage:
+    """One diagram-lint message: what is wrong (or odd), where, and how serious."""
+
+    code: str  # stable id, e.g. "unconnected-element"
+    level: str  # "error", "warning" or "info"
+    message: str
+    element_ids: tuple[str, ...] = ()
+    diagram_id: str = ""
