@@ -28,5 +28,11 @@ test: lint
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
+	$(BIN)/pyinstaller packaging/threatcanvas.spec --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller
+	@du -sh dist/threatcanvas
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
