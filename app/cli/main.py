@@ -14,6 +14,7 @@ from app.domain import DomainError, FileError
 #: Modules that each define `register(subparsers)`; a subcommand sets `func(args) -> int`.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "app.cli.cmd_project",
+    "app.cli.cmd_pack",
 )
 
 

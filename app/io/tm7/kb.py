@@ -36,6 +36,8 @@ LEVELS_BY_PRIORITY: dict[str, tuple[int, int]] = {
     "low": (2, 2),
 }
 
+#: An include that never holds: TMT's reading of an empty include.
+_NEVER = "source is 'ROOT' and source is not 'ROOT'"
 _TEMPLATE_RE = re.compile(r"\{(source|target|flow)\.name\}", re.IGNORECASE)
 
 
@@ -168,12 +170,14 @@ def pack_from_kb(kb: etree._Element, source: str) -> dict[str, Any]:
         meta = _metadata(tt)
         cat = text(ck.get("category"))
         likelihood, impact = levels(meta.get("Priority", "")) or (4, 4)
+        # TMT generates nothing from an empty include, where our language means "always".
+        include = " ".join(text(gf.get("include")).split()) or _NEVER
         threat: dict[str, Any] = {
             "id": tid,
             "title": template(text(ck.get("shorttitle"))) or tid,
             "category": categories.get(cat, cat),
             "scope": "interaction",
-            "include": " ".join(text(gf.get("include")).split()),
+            "include": include,
         }
         exclude = " ".join(text(gf.get("exclude")).split())
         if exclude:

@@ -59,7 +59,9 @@ def read_threats(path: Path, instances: etree._Element | None,
         for name, val in props.items():
             if name not in _MAPPED_PROPS:
                 extra["tmt.prop." + name] = val
-        key = threat_key(type_id, ids)
+        # Same key as the engine gives a finding of a project-stored pack (PACK:RULE@ids),
+        # so the imported triage applies when the pack regenerates the threat.
+        key = threat_key(f"{pack_id}:{type_id}" if pack_id else type_id, ids)
         if key in keys:
             key = f"{key}#{extra['tmt.id'] or n}"
         keys.add(key)
