@@ -23,8 +23,15 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value.rstrip("\n") else None
+    style: str | None = None
+    if any(ch in value for ch in _ODD_BREAKS):
+        style = '"'  # escaped, or a reader would fold these line breaks
+    elif "\n" in value.rstrip("\n"):
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
