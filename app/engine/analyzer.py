@@ -1,0 +1,114 @@
+"""The engine's entry points: `analyze` (one full run) and `Analyzer`, which keeps the last
+result and re-evaluates only what an edit can affect."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from app.domain import Finding, ProjectSnapshot, TypeHierarchy
+from app.engine.delta import apply_changes
+from app.engine.evaluate import RuleIndex, subject_findings
+from app.engine.facts import Defaults, ModelFacts
+from app.engine.merge import finish
+from app.engine.packs import RulePack, compile_pack, pack_hierarchy
+from app.engine.paths import path_findings
+
+
+class Analyzer:
+    """Runs rule packs over snapshots; `update` after an edit re-evaluates only the rules and
+    subjects the changed elements can affect, with the same result as a full run."""
+
+    def __init__(self, packs: Sequence[RulePack], hierarchy: TypeHierarchy | None = None,
+                 defaults: Defaults | None = None, attack_paths: bool = True) -> None:
+        self.builtin = list(packs)
+        self.base_hierarchy = hierarchy if hierarchy is not None else TypeHierarchy.generic()
+        self.defaults: Defaults = defaults or {}
+        self.attack_paths = attack_paths
+        self.facts: ModelFacts | None = None
+        self.rules = RuleIndex([])
+        self.by_subject: dict[str, list[Finding]] = {}
+        self.paths: list[Finding] = []
+        self.path_ids: set[str] = set()
+        self.findings: list[Finding] = []
+        self._pack_docs: Mapping[str, dict[str, Any]] | None = None
+        self._disabled: frozenset[str] | None = None
+        self._project_packs: list[RulePack] = []
+
+    # -- packs ---------------------------------------------------------------------------
+    def packs_for(self, snapshot: ProjectSnapshot) -> list[RulePack]:
+        """Built-in packs plus the project's own (compiled once), minus disabled ones."""
+        if self._pack_docs is None or dict(snapshot.rule_packs) != dict(self._pack_docs):
+            self._project_packs = [
+                compile_pack(doc, f"project pack {pid!r}", builtin=False)
+                for pid, doc in snapshot.rule_packs.items()
+            ]
+            self._pack_docs = dict(snapshot.rule_packs)
+        return [p for p in [*self.builtin, *self._project_packs]
+                if p.id not in snapshot.disabled_packs]
+
+    def _same_packs(self, snapshot: ProjectSnapshot) -> bool:
+        return (self._pack_docs is not None and dict(snapshot.rule_packs) == self._pack_docs
+                and snapshot.disabled_packs == self._disabled)
+
+    # -- running -------------------------------------------------------------------------
+    def run(self, snapshot: ProjectSnapshot) -> list[Finding]:
+        """A full analysis of the snapshot."""
+        packs = self.packs_for(snapshot)
+        self._disabled = snapshot.disabled_packs
+        self.rules = RuleIndex(packs)
+        facts = ModelFacts(snapshot, pack_hierarchy(self.base_hierarchy, packs), self.defaults)
+        self.facts = facts
+        self.by_subject = {}
+        for eid in facts.elements:
+            found = subject_findings(self.rules, facts, eid)
+            if found:
+                self.by_subject[eid] = found
+        self._paths()
+        return self._finish(snapshot)
+
+    def update(self, snapshot: ProjectSnapshot, changed_ids: Iterable[str]) -> list[Finding]:
+        """Re-analyse after the elements `changed_ids` were added, edited or removed."""
+        if self.facts is None or not self._same_packs(snapshot):
+            return self.run(snapshot)
+        facts = self.facts
+        delta = apply_changes(facts, snapshot, changed_ids)
+        if delta.full:
+            return self.run(snapshot)
+        for eid in delta.dirty:
+            found = subject_findings(self.rules, facts, eid)
+            if found:
+                self.by_subject[eid] = found
+            else:
+                self.by_subject.pop(eid, None)
+        if (delta.structure or delta.status or delta.sets_changed
+                or not self.path_ids.isdisjoint(delta.dirty)):
+            self._paths()
+        return self._finish(snapshot)
+
+    def _paths(self) -> None:
+        assert self.facts is not None
+        self.paths = path_findings(self.facts) if self.attack_paths else []
+        self.path_ids = {i for f in self.paths for i in f.path}
+
+    def _finish(self, snapshot: ProjectSnapshot) -> list[Finding]:
+        assert self.facts is not None
+        engine: list[Finding] = []
+        by = self.by_subject
+        for d in snapshot.diagrams:
+            for eid in d.elements:
+                found = by.get(eid)
+                if found is not None:
+                    engine.extend(found)
+        engine.extend(self.paths)
+        self.findings = finish(engine, snapshot, self.rules.by_key, self.facts.elements,
+                               self.facts.diagram_of)
+        return self.findings
+
+
+def analyze(snapshot: ProjectSnapshot, packs: Sequence[RulePack],
+            hierarchy: TypeHierarchy | None = None, defaults: Defaults | None = None,
+            attack_paths: bool = True) -> list[Finding]:
+    """Every finding for the snapshot: rule findings in model order (element, then pack and
+    rule order), attack paths, stored threats, then triaged findings that no longer apply."""
+    return Analyzer(packs, hierarchy, defaults, attack_paths).run(snapshot)

@@ -1,0 +1,198 @@
+"""Bring ModelFacts up to date after an edit of a few elements, and say which subjects
+(nodes and flows) the edit can have affected: the changed elements, their neighbourhood,
+containment/crossing changes, and nodes whose reachability-set membership changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from app.domain import Element, ProjectSnapshot
+from app.engine.facts import ModelFacts, SetKey
+
+
+@dataclass
+class Delta:
+    """What an update touched: subjects to re-evaluate and whether attack paths may move."""
+
+    dirty: set[str] = field(default_factory=set)
+    structure: bool = False  # flows or nodes added, removed or reconnected
+    status: bool = False  # some node's entry-point or crown-jewel status changed
+    sets_changed: bool = False
+    full: bool = False  # everything was rebuilt
+
+
+def _find(snapshot: ProjectSnapshot, eid: str, hint: str | None) -> tuple[Element | None, str]:
+    if hint is not None:
+        for d in snapshot.diagrams:
+            if d.id == hint:
+                e = d.elements.get(eid)
+                if e is not None:
+                    return e, d.id
+    for d in snapshot.diagrams:
+        e = d.elements.get(eid)
+        if e is not None:
+            return e, d.id
+    return None, ""
+
+
+def _key_affected(facts: ModelFacts, key: SetKey, old: Element | None,
+                  new: Element | None) -> bool:
+    """Whether one changed element can change the set `key` (structure aside)."""
+    kind = key[0]
+    if kind == "untrusted":
+        return False  # entry status is compared separately
+    if kind in ("fed_by", "feeds"):
+        t = key[1]
+        return (old is not None and old.kind.is_node and facts.is_a(old, t)) != (
+            new is not None and new.kind.is_node and facts.is_a(new, t))
+    prop = key[1]
+    before = facts.prop(old, prop) if old is not None else None
+    after = facts.prop(new, prop) if new is not None else None
+    return before != after or type(before) is not type(after)
+
+
+def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
+                  changed: Iterable[str]) -> Delta:
+    """Update `facts` in place to `snapshot`, given the ids of every changed element."""
+    delta = Delta()
+    if [d.id for d in snapshot.diagrams] != [d for d in facts.diagram_maps]:
+        facts.load(snapshot)
+        delta.full = True
+        return delta
+    changed = set(changed)
+    olds: dict[str, Element | None] = {i: facts.elements.get(i) for i in changed}
+    news: dict[str, tuple[Element | None, str]] = {
+        i: _find(snapshot, i, facts.diagram_of.get(i)) for i in changed}
+    old_status = {i: (facts.is_entry(e), facts.is_jewel(e))
+                  for i, e in olds.items() if e is not None and e.kind.is_node}
+    # Neighbours through the flows as they were, before anything moves.
+    for i, e in olds.items():
+        if e is None:
+            continue
+        if e.kind.is_node:
+            for f in facts.in_flows.get(i, ()) + facts.out_flows.get(i, ()):
+                fe = facts.elements[f]
+                delta.dirty.update((f, fe.source_id or "", fe.target_id or ""))
+        elif e.is_flow:
+            delta.dirty.update((e.source_id or "", e.target_id or ""))
+    facts.snapshot = snapshot
+    facts.diagram_maps = {d.id: d.elements for d in snapshot.diagrams}
+    boundary_diagrams: set[str] = set()
+    for i in changed:  # unlink old flows
+        o = olds[i]
+        if o is not None and o.is_flow:
+            facts._unlink(o)
+    for i in changed:  # drop removed elements, update kept ones
+        o, (n, did) = olds[i], news[i]
+        if o is not None and (o.is_boundary or (n is not None and n.is_boundary)):
+            boundary_diagrams.add(facts.diagram_of[i])
+        if n is None and o is not None:
+            if o.kind.is_node:
+                facts.graph.remove_node(i)
+                facts.in_flows.pop(i, None)
+                facts.out_flows.pop(i, None)
+                facts.containers.pop(i, None)
+                delta.structure = True
+            facts.crossings.pop(i, None)
+            del facts.elements[i]
+            del facts.diagram_of[i]
+        elif n is not None:
+            if n.is_boundary:
+                boundary_diagrams.add(did)
+            if o is None and n.kind.is_node:
+                facts.graph.add_node(i)
+                facts.in_flows[i] = []
+                facts.out_flows[i] = []
+                delta.structure = True
+            facts.elements[i] = n
+            facts.diagram_of[i] = did
+    for i in changed:  # link new flows
+        o, (n, _did) = olds[i], news[i]
+        if n is not None and n.is_flow:
+            facts._link(n)
+            if o is None or (o.source_id, o.target_id) != (n.source_id, n.target_id):
+                delta.structure = True
+        elif o is not None and o.is_flow:
+            delta.structure = True
+    facts.order = {eid: k for k, eid in enumerate(
+        eid for d in snapshot.diagrams for eid in d.elements)}
+    _geometry(facts, news, boundary_diagrams, delta)
+    for i, (n, _did) in news.items():
+        if n is None:
+            continue
+        delta.dirty.add(i)
+        if n.kind.is_node:
+            status = (facts.is_entry(n), facts.is_jewel(n))
+            if status != old_status.get(i, (False, False)):
+                delta.status = True
+            for f in facts.in_flows[i] + facts.out_flows[i]:
+                fe = facts.elements[f]
+                delta.dirty.update((f, fe.source_id or "", fe.target_id or ""))
+        elif n.is_flow:
+            delta.dirty.update((n.source_id or "", n.target_id or ""))
+    for i, o in olds.items():
+        if o is not None and o.kind.is_node and news[i][0] is None and old_status.get(i) != (
+                False, False):
+            delta.status = True
+    _sets(facts, olds, news, delta, bool(boundary_diagrams))
+    delta.dirty.discard("")
+    return delta
+
+
+def _geometry(facts: ModelFacts, news: dict[str, tuple[Element | None, str]],
+              boundary_diagrams: set[str], delta: Delta) -> None:
+    """Recompute containment and crossings where the edit can have moved them."""
+    before_c = dict(facts.containers) if boundary_diagrams else {}
+    before_x = dict(facts.crossings) if boundary_diagrams else {}
+    for did in boundary_diagrams:
+        facts.index_geometry(did)
+    local: dict[str, set[str]] = {}
+    for i, (n, did) in news.items():
+        if n is None or did in boundary_diagrams:
+            continue
+        ids = local.setdefault(did, set())
+        ids.add(i)
+        if n.kind.is_node:
+            ids.update(facts.in_flows[i])
+            ids.update(facts.out_flows[i])
+    for did, ids in local.items():
+        for i in ids:
+            if facts.elements[i].kind.is_node:
+                before_c.setdefault(i, facts.containers.get(i, ()))
+            else:
+                before_x.setdefault(i, facts.crossings.get(i, ()))
+        facts.index_geometry(did, ids)
+    for i, old in before_c.items():
+        if facts.containers.get(i, ()) != old:
+            delta.dirty.add(i)
+            delta.dirty.update(facts.in_flows.get(i, ()))
+            delta.dirty.update(facts.out_flows.get(i, ()))
+            delta.status = True
+    for i, old in before_x.items():
+        if facts.crossings.get(i, ()) != old and i in facts.elements:
+            f = facts.elements[i]
+            delta.dirty.update((i, f.source_id or "", f.target_id or ""))
+    if boundary_diagrams:
+        delta.status = True
+
+
+def _sets(facts: ModelFacts, olds: dict[str, Element | None],
+          news: dict[str, tuple[Element | None, str]], delta: Delta, boundaries: bool) -> None:
+    """Recompute the cached reachability sets the edit can change; dirty what moved."""
+    for key, old in list(facts.sets.items()):
+        redo = delta.structure or boundaries or (key[0] == "untrusted" and delta.status)
+        if not redo:
+            redo = any(_key_affected(facts, key, olds[i], news[i][0]) for i in olds)
+        if not redo:
+            continue
+        new = facts.compute(key)
+        facts.sets[key] = new
+        moved = old ^ new
+        if moved:
+            delta.sets_changed = True
+            for n in moved:
+                if n in facts.elements:
+                    delta.dirty.add(n)
+                    delta.dirty.update(facts.in_flows.get(n, ()))
+                    delta.dirty.update(facts.out_flows.get(n, ()))

@@ -1,0 +1,259 @@
+"""What the rules look at, computed once per snapshot: elements by id, the flow graph
+(networkx), boundary containment and crossings, and lazily cached reachability sets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from app.domain import Element, ElementKind, ProjectSnapshot, PropertyValue, TypeHierarchy
+from app.domain.geometry import polylines_intersect
+from app.domain.topology import flow_end, flow_path
+
+Defaults = Mapping[str, Mapping[str, PropertyValue]]
+SetKey = tuple[str, ...]
+
+#: Types whose elements are crown-jewel assets for attack-path analysis.
+JEWEL_TYPES = ("ai.training_data_store", "ai.feature_store", "ai.model_registry",
+               "ai.artifact_store")
+SENSITIVE_CLASSES = frozenset({"pii", "phi", "confidential"})
+_TRUE = frozenset({"yes", "true", "1"})
+_FALSE = frozenset({"no", "false", "0"})
+
+
+def norm_value(value: str) -> tuple[str, bool | None]:
+    """A rule value as compared: lower-case text, and the bool it stands for (if any)."""
+    text = value.strip().lower()
+    return text, (True if text in _TRUE else False if text in _FALSE else None)
+
+
+def value_matches(value: PropertyValue | None, text: str, as_bool: bool | None) -> bool:
+    """Whether a property value equals a normalised rule value (bools match Yes/No)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return as_bool is value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip().lower() == text
+
+
+class ModelFacts:
+    """Indexes over one snapshot; `sets` caches reachability sets keyed by what they mean."""
+
+    def __init__(self, snapshot: ProjectSnapshot, hierarchy: TypeHierarchy,
+                 defaults: Defaults | None = None) -> None:
+        self.hierarchy = hierarchy
+        self.defaults: Defaults = defaults or {}
+        self._ancestors: dict[tuple[str, ElementKind], frozenset[str]] = {}
+        self.load(snapshot)
+
+    # -- building ----------------------------------------------------------------------
+    def load(self, snapshot: ProjectSnapshot) -> None:
+        """Index every diagram of the snapshot from scratch."""
+        self.snapshot = snapshot
+        self.elements: dict[str, Element] = {}
+        self.diagram_of: dict[str, str] = {}
+        self.diagram_maps: dict[str, Mapping[str, Element]] = {}
+        self.graph: nx.DiGraph = nx.DiGraph()
+        self.in_flows: dict[str, list[str]] = {}
+        self.out_flows: dict[str, list[str]] = {}
+        self.containers: dict[str, tuple[str, ...]] = {}
+        self.crossings: dict[str, tuple[str, ...]] = {}
+        self.sets: dict[SetKey, frozenset[str]] = {}
+        for d in snapshot.diagrams:
+            self.diagram_maps[d.id] = d.elements
+            for eid, e in d.elements.items():
+                self.elements[eid] = e
+                self.diagram_of[eid] = d.id
+                if e.kind.is_node:
+                    self.graph.add_node(eid)
+                    self.in_flows[eid] = []
+                    self.out_flows[eid] = []
+        self.order: dict[str, int] = {eid: i for i, eid in enumerate(self.elements)}
+        for e in self.elements.values():
+            if e.is_flow:
+                self._link(e)
+        for d in snapshot.diagrams:
+            self.index_geometry(d.id)
+
+    def _link(self, flow: Element) -> None:
+        s, t = flow.source_id, flow.target_id
+        if s in self.out_flows:
+            self.out_flows[s].append(flow.id)
+        if t in self.in_flows:
+            self.in_flows[t].append(flow.id)
+        if s in self.out_flows and t in self.in_flows:
+            if self.graph.has_edge(s, t):
+                self.graph[s][t]["n"] += 1
+            else:
+                self.graph.add_edge(s, t, n=1)
+
+    def _unlink(self, flow: Element) -> None:
+        s, t = flow.source_id, flow.target_id
+        if s in self.out_flows and flow.id in self.out_flows[s]:
+            self.out_flows[s].remove(flow.id)
+        if t in self.in_flows and flow.id in self.in_flows[t]:
+            self.in_flows[t].remove(flow.id)
+        if self.graph.has_edge(s, t):
+            data = self.graph[s][t]
+            data["n"] -= 1
+            if data["n"] <= 0:
+                self.graph.remove_edge(s, t)
+
+    def boundaries(self, diagram_id: str) -> tuple[list[Element], list[Element]]:
+        """The boundary boxes and boundary lines of a diagram, in drawing order."""
+        els = self.diagram_maps[diagram_id].values()
+        boxes = [e for e in els if e.kind is ElementKind.BOUNDARY_BOX and e.rect is not None]
+        lines = [e for e in els if e.kind is ElementKind.BOUNDARY_LINE and len(e.points) >= 2]
+        return boxes, lines
+
+    def index_geometry(self, diagram_id: str, only: Iterable[str] | None = None) -> None:
+        """(Re)compute containment of nodes and crossings of flows, for all or `only` ids."""
+        boxes, lines = self.boundaries(diagram_id)
+        elements = self.diagram_maps[diagram_id]
+        ids = list(elements) if only is None else [i for i in only if i in elements]
+        for eid in ids:
+            e = elements[eid]
+            if e.kind.is_node and e.rect is not None:
+                c = e.rect.center
+                inside = [b for b in boxes if b.rect.contains_point(c)]  # type: ignore[union-attr]
+                inside.sort(key=lambda b: -b.rect.area())  # type: ignore[union-attr]
+                self.containers[eid] = tuple(b.id for b in inside)
+        for eid in ids:
+            e = elements[eid]
+            if e.is_flow:
+                self.crossings[eid] = self._crossed(elements, e, boxes, lines)
+
+    def _crossed(self, elements: Mapping[str, Element], flow: Element,
+                 boxes: list[Element], lines: list[Element]) -> tuple[str, ...]:
+        """Same answer as app.domain.topology.crossed_boundaries, from cached containment."""
+        out: list[str] = []
+        if boxes:
+            s, t = flow.source_id, flow.target_id
+            if s in self.containers and t in self.containers:
+                differ = set(self.containers[s]) ^ set(self.containers[t])
+                out.extend(b.id for b in boxes if b.id in differ)
+            else:
+                start = flow_end(elements, flow, "source")
+                end = flow_end(elements, flow, "target")
+                if start is not None and end is not None:
+                    out.extend(b.id for b in boxes  # type: ignore[union-attr]
+                               if b.rect.contains_point(start) != b.rect.contains_point(end))
+        if lines:
+            path = flow_path(elements, flow)
+            out.extend(b.id for b in lines if polylines_intersect(path, b.points))
+        if boxes and lines:
+            order = {b.id: i for i, b in enumerate(elements.values()) if b.is_boundary}
+            out.sort(key=order.__getitem__)
+        return tuple(out)
+
+    # -- element questions ---------------------------------------------------------------
+    def ancestors(self, e: Element) -> frozenset[str]:
+        """The element's type, its ancestors, and its generic DFD type."""
+        key = (e.type_id, e.kind)
+        anc = self._ancestors.get(key)
+        if anc is None:
+            anc = frozenset([*self.hierarchy.ancestors(e.type_id), e.kind.generic_type])
+            self._ancestors[key] = anc
+        return anc
+
+    def is_a(self, e: Element, type_id: str) -> bool:
+        return type_id in self.ancestors(e)
+
+    def prop(self, e: Element, key: str) -> PropertyValue | None:
+        """A property value, falling back to the stencil default."""
+        v = e.properties.get(key)
+        if v is None:
+            d = self.defaults.get(e.type_id)
+            if d is not None:
+                v = d.get(key)
+        return v
+
+    def name(self, element_id: str | None) -> str:
+        """The element's name for messages (its id when unnamed)."""
+        e = self.elements.get(element_id or "")
+        if e is None:
+            return "(none)"
+        return e.name or e.id
+
+    def is_trusted_boundary(self, boundary_id: str) -> bool:
+        b = self.elements.get(boundary_id)
+        return b is not None and str(self.prop(b, "trust_level") or "").lower() == "trusted"
+
+    def is_entry(self, e: Element) -> bool:
+        """An untrusted entry point: an external entity or internet-exposed element that no
+        trusted boundary contains."""
+        if not (e.kind is ElementKind.EXTERNAL_ENTITY
+                or str(self.prop(e, "exposure") or "").lower() == "internet"):
+            return False
+        return not any(self.is_trusted_boundary(b) for b in self.containers.get(e.id, ()))
+
+    def is_jewel(self, e: Element) -> bool:
+        """A crown-jewel asset: training data, features, models, secrets, sensitive data."""
+        if not e.kind.is_node:
+            return False
+        anc = self.ancestors(e)
+        if any(t in anc for t in JEWEL_TYPES):
+            return True
+        if str(self.prop(e, "data_classification") or "").lower() in SENSITIVE_CLASSES:
+            return True
+        return self.prop(e, "holds_secrets") is True
+
+    # -- reachability sets ---------------------------------------------------------------
+    def reach(self, key: SetKey) -> frozenset[str]:
+        """A cached node-id set: ("untrusted",), ("fed_by", T), ("feeds", T),
+        ("upstream", PROP, VALUE|""), ("downstream", PROP, VALUE|"")."""
+        s = self.sets.get(key)
+        if s is None:
+            s = self.compute(key)
+            self.sets[key] = s
+        return s
+
+    def compute(self, key: SetKey) -> frozenset[str]:
+        kind = key[0]
+        nodes = [self.elements[n] for n in self.graph.nodes]
+        if kind == "untrusted":
+            return self._walk([e.id for e in nodes if self.is_entry(e)], True, True)
+        if kind in ("fed_by", "feeds"):
+            seeds = [e.id for e in nodes if key[1] in self.ancestors(e)]
+            return self._walk(seeds, kind == "fed_by", False)
+        forward = kind == "upstream"
+        prop, value = key[1], key[2]
+        text, as_bool = norm_value(value)
+
+        def hit(e: Element) -> bool:
+            v = self.prop(e, prop)
+            return v not in (None, "") if not value else value_matches(v, text, as_bool)
+
+        seeds = [e.id for e in nodes if hit(e)]
+        flows_hit: list[str] = []
+        for fid in self.crossings:
+            f = self.elements[fid]
+            end = f.target_id if forward else f.source_id
+            if end in self.in_flows and hit(f):
+                flows_hit.append(end)  # type: ignore[arg-type]
+        return self._walk(seeds, forward, False) | self._walk(flows_hit, forward, True)
+
+    def _walk(self, seeds: list[str], forward: bool, inclusive: bool) -> frozenset[str]:
+        """Nodes reached from `seeds` along (or against) flow direction; seeds themselves
+        only when `inclusive` or when a cycle leads back to them."""
+        adj = self.graph.succ if forward else self.graph.pred
+        seen: set[str] = set()
+        stack: list[str] = []
+        if inclusive:
+            seen.update(seeds)
+            stack.extend(seen)
+        else:
+            for s in seeds:
+                for m in adj[s]:
+                    if m not in seen:
+                        seen.add(m)
+                        stack.append(m)
+        while stack:
+            for m in adj[stack.pop()]:
+                if m not in seen:
+                    seen.add(m)
+                    stack.append(m)
+        return frozenset(seen)

@@ -1,0 +1,106 @@
+"""Attack paths: from untrusted entry points to crown-jewel assets, over the flow graph."""
+
+from __future__ import annotations
+
+import itertools
+
+from app.domain import Element, Finding, threat_key
+from app.domain.threats import clamp_level
+from app.engine.facts import SENSITIVE_CLASSES, ModelFacts
+
+PATH_RULE = "PATH-001"
+PATH_PACK = "graph"
+_DESCRIPTION = (
+    "Data sent by an untrusted party can travel along these flows to a crown-jewel asset "
+    "(training data, features, model artefacts, secrets or sensitive records). Each hop is a "
+    "place where the asset can be poisoned, stolen or tampered with if it trusts its input."
+)
+_MITIGATIONS = (
+    "Authenticate and authorize every flow that reaches the asset",
+    "Validate and sanitise data at each hop before it is stored or used for training",
+    "Keep the asset inside a trusted boundary and break direct paths from untrusted parties",
+    "Log and monitor access to the asset",
+)
+
+
+def nearest_entries(facts: ModelFacts) -> dict[str, str | None]:
+    """For every node reachable from an untrusted entry: its BFS parent (None for entries).
+
+    Layers are visited in element order, so the answer does not depend on how the graph
+    was built (full run or incremental updates)."""
+    order = facts.order
+    entries = sorted((n for n in facts.graph.nodes if facts.is_entry(facts.elements[n])),
+                     key=order.__getitem__)
+    parent: dict[str, str | None] = dict.fromkeys(entries)
+    layer = entries
+    succ = facts.graph.succ
+    while layer:
+        nxt: list[str] = []
+        for n in layer:
+            for m in sorted(succ[n], key=order.__getitem__):
+                if m not in parent:
+                    parent[m] = n
+                    nxt.append(m)
+        layer = sorted(nxt, key=order.__getitem__)
+    return parent
+
+
+def _jewel_why(facts: ModelFacts, e: Element) -> str:
+    cls = str(facts.prop(e, "data_classification") or "").lower()
+    if cls in SENSITIVE_CLASSES:
+        return f"holds {cls.upper() if cls != 'confidential' else cls} data"
+    if facts.prop(e, "holds_secrets") is True:
+        return "holds secrets"
+    return "is a " + facts.hierarchy.names.get(e.type_id, e.type_id)
+
+
+def path_findings(facts: ModelFacts) -> list[Finding]:
+    """One PATH-001 finding per crown jewel reachable from an untrusted entry point."""
+    parent = nearest_entries(facts)
+    out: list[Finding] = []
+    for jid in sorted(parent, key=facts.order.__getitem__):
+        j = facts.elements[jid]
+        if j.kind.value == "external_entity" or not facts.is_jewel(j):
+            continue
+        nodes = [jid]
+        while (p := parent[nodes[-1]]) is not None:
+            nodes.append(p)
+        nodes.reverse()
+        path: list[str] = [nodes[0]]
+        crossed = 0
+        for a, b in itertools.pairwise(nodes):
+            fid = min((f for f in facts.out_flows[a] if facts.elements[f].target_id == b),
+                      key=facts.order.__getitem__)
+            crossed += bool(facts.crossings.get(fid))
+            path += [fid, b]
+        hops = len(nodes) - 1
+        entry = facts.elements[nodes[0]]
+        sensitive = (str(facts.prop(j, "data_classification") or "").lower() in SENSITIVE_CLASSES
+                     or facts.prop(j, "holds_secrets") is True)
+        likelihood = 4 if hops <= 2 else 3
+        controls = []
+        for prop, label in (("authenticates", "authenticates"), ("authorizes", "authorizes")):
+            if facts.prop(j, prop) is True:
+                likelihood -= 1
+            else:
+                controls.append(f"set {label} = Yes on '{j.name or j.id}' (lowers likelihood)")
+        why_entry = ("is an external entity" if entry.kind.value == "external_entity"
+                     else "is exposed to the internet")
+        route = " → ".join(facts.name(n) for n in nodes)
+        reasons = [
+            f"'{entry.name or entry.id}' {why_entry} outside any trusted boundary",
+            f"'{j.name or j.id}' {_jewel_why(facts, j)} (a crown-jewel asset)",
+            f"path: {route} ({hops} flow{'s' if hops != 1 else ''}, "
+            f"{crossed} crossing a trust boundary)" if hops else
+            f"'{j.name or j.id}' is itself an untrusted entry point",
+        ]
+        out.append(Finding(
+            key=threat_key(PATH_RULE, (jid,)), rule_id=PATH_RULE, pack=PATH_PACK,
+            title=f"Attack path from '{entry.name or entry.id}' to '{j.name or j.id}'",
+            category="Information Disclosure" if sensitive else "Tampering",
+            element_ids=(jid,), diagram_id=facts.diagram_of[jid],
+            likelihood=clamp_level(likelihood), impact=5 if sensitive else 4,
+            description=_DESCRIPTION, mitigations=_MITIGATIONS, reasons=tuple(reasons),
+            controls=tuple(controls), path=tuple(path),
+        ))
+    return out
