@@ -1,0 +1,208 @@
+"""`ProjectStore`: one open `.tcm` file — open, save as, and incremental saves of edits."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from app.domain import Project
+from app.domain import events as ev
+from app.store import dbfile, schema, sync
+from app.store.dbfile import StoreError
+from app.store.mapping import BadRowError
+
+
+class ProjectStore:
+    """A repository over one project file. Two stores may be open at once; none is global.
+
+    `apply` writes what a batch of edits touched in one transaction; `save` rewrites the
+    whole file atomically. A failed write raises StoreError and leaves the last good
+    commit on disk; failed events are kept and written with the next `apply`.
+    """
+
+    def __init__(self, path: Path, conn: Connection, positions: sync.Positions,
+                 read_only: bool) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._conn: Connection | None = conn
+        self._positions = positions
+        self._pending: list[ev.Event] = []
+
+    # -- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False
+             ) -> tuple[ProjectStore, Project]:
+        """Open a project file; StoreError (naming the file) when it cannot be used.
+
+        A file we refuse is never modified. A file or folder we may not write is opened
+        read-only. An older schema is upgraded in one transaction.
+        """
+        p = Path(path)
+        if dbfile.hot_journal(p):
+            if not dbfile.writable(p):
+                raise StoreError(p, "a crash left unfinished changes that must be rolled "
+                                    "back, but the file is read-only; copy it (with its "
+                                    "-journal file) to a writable folder to open it")
+            _recover(p)
+        version = dbfile.check_header(p)
+        read_only = read_only or not dbfile.writable(p)
+        # Read-only, an older file is upgraded in a copy in memory; the file stays as it is.
+        mode = "rw" if not read_only else "ro" if version == schema.SCHEMA_VERSION else "copy"
+        engine = dbfile.make_engine(p, mode)
+        conn: Connection | None = None
+        try:
+            conn = engine.connect()
+            with conn.begin():
+                _check(conn, p)
+                if version < schema.SCHEMA_VERSION:
+                    upgrade(conn, p, version)
+                project, positions = sync.read_all(conn)
+        except BadRowError as err:
+            _close(conn)
+            raise StoreError(p, f"damaged: {err}") from None
+        except (DBAPIError, OSError, StoreError) as err:
+            _close(conn)
+            raise dbfile.translate(err, p, "open the file") from None
+        return cls(p, conn, positions, read_only), project
+
+    # -- saving --------------------------------------------------------------------------
+    @staticmethod
+    def save_as(project: Project, path: str | os.PathLike[str]) -> None:
+        """Write the whole project to `path` atomically: a temporary file in the same
+        folder, fsynced, then renamed over the target. A failure leaves `path` as it was."""
+        p = Path(path)
+        folder = p.parent if str(p.parent) else Path(".")
+        tmp: Path | None = None
+        try:
+            tmp = dbfile.new_temp_file(p)
+            engine = dbfile.make_engine(tmp, "new")
+            try:
+                with engine.connect() as conn, conn.begin():
+                    schema.create_current(conn)
+                    sync.write_all(conn, project)
+                    conn.exec_driver_sql(f"PRAGMA application_id={schema.APPLICATION_ID}")
+                    conn.exec_driver_sql(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+            finally:
+                engine.dispose()
+            dbfile.fsync_path(tmp)
+            os.replace(tmp, p)
+            tmp = None
+            dbfile.fsync_dir(folder)
+        except (DBAPIError, OSError) as err:
+            raise dbfile.translate(err, p, "save") from None
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+    @classmethod
+    def create(cls, project: Project, path: str | os.PathLike[str]) -> ProjectStore:
+        """Save a project as a new file and keep it open for incremental saves."""
+        cls.save_as(project, path)
+        store, _ = cls.open(path)
+        return store
+
+    def save(self, project: Project) -> None:
+        """Rewrite this store's whole file atomically (e.g. to compact it) and reopen it."""
+        self._writable()
+        self.close()
+        try:
+            self.save_as(project, self.path)
+        finally:
+            self._reopen()
+        self._pending.clear()
+
+    def apply(self, project: Project, events: Iterable[ev.Event]) -> None:
+        """Write only the rows the events touched, in one transaction."""
+        self._writable()
+        batch = [*self._pending, *events]
+        if not batch:
+            return
+        conn = self._connection()
+        try:
+            with conn.begin():
+                positions = sync.apply_events(conn, project, batch, self._positions)
+        except (DBAPIError, OSError) as err:
+            self._pending = batch
+            raise dbfile.translate(err, self.path, "save") from None
+        self._positions = positions
+        self._pending = []
+
+    @property
+    def has_unsaved(self) -> bool:
+        """True while events from a failed `apply` still wait to be written."""
+        return bool(self._pending)
+
+    # -- lifetime ------------------------------------------------------------------------
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        _close(conn)
+
+    def __enter__(self) -> ProjectStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            raise StoreError(self.path, "the project file is closed")
+        return self._conn
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(self.path, "opened read-only (the file or its folder cannot be "
+                                        "written); save it under another name")
+
+    def _reopen(self) -> None:
+        store, _ = ProjectStore.open(self.path)
+        self._conn, store._conn = store._conn, None
+        self._positions = store._positions
+
+
+def upgrade(conn: Connection, path: Path, version: int) -> None:
+    """Climb the schema ladder from `version` inside the caller's transaction."""
+    try:
+        steps = schema.ladder(version)
+    except KeyError:
+        raise StoreError(path, f"schema {version} cannot be upgraded by this version") from None
+    for step in steps:
+        step(conn)
+    conn.exec_driver_sql(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+
+
+def _check(conn: Connection, path: Path) -> None:
+    """Refuse a damaged file before reading it (quick_check reads every page once)."""
+    result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
+    if result != "ok":
+        raise StoreError(path, f"damaged: {result}")
+    names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+                .scalars())
+    missing = [t for t in ("project_info", "diagrams", "elements") if t not in names]
+    if missing:
+        raise StoreError(path, f"damaged: table {missing[0]!r} is missing")
+
+
+def _recover(path: Path) -> None:
+    """Let SQLite roll back the journal a crash left behind, restoring the last commit."""
+    engine = dbfile.make_engine(path, "rw")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA schema_version").scalar()
+    except DBAPIError as err:
+        raise dbfile.translate(err, path, "recover the file after a crash") from None
+    finally:
+        engine.dispose()
+
+
+def _close(conn: Connection | None) -> None:
+    if conn is not None:
+        with contextlib.suppress(Exception):
+            conn.close()
