@@ -39,6 +39,7 @@ class FileFormat:
 FORMATS: tuple[FileFormat, ...] = (
     FileFormat("ThreatCanvas YAML model", (".tc.yaml", ".yaml", ".yml"),
                "app.io.yaml_format:read", "app.io.yaml_format:write"),
+    FileFormat("ThreatCanvas project", (".tcm",), "app.store:read", "app.store:write"),
     FileFormat("Microsoft Threat Modeling Tool model", (".tm7",), "app.io.tm7:read_tm7"),
 )
 
