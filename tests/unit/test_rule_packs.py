@@ -115,6 +115,12 @@ def test_every_threat_can_be_removed_or_downgraded_by_a_control() -> None:
             assert all(-4 <= c.get(k, 0) < 0 for k in ("likelihood", "impact") if k in c)
 
 
+def test_excludes_are_alternatives_so_each_named_control_removes_on_its_own() -> None:
+    """The engine reports each property of an exclude as removing the threat by itself."""
+    for pack, t in _all():
+        assert " and " not in (t.get("exclude") or "").lower(), f"{pack}/{t['id']}"
+
+
 def test_titles_name_the_roles_of_their_scope() -> None:
     for pack, t in _all():
         roles = {m.group(1) for m in _PLACEHOLDER.finditer(t["title"])}
