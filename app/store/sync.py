@@ -140,6 +140,7 @@ def apply_events(conn: Connection, p: Project, events: Iterable[ev.Event],
     diagrams_moved = False
     whole: set[str] = set()  # diagrams rewritten in full
     touched: dict[str, set[str]] = {}
+    renamed: set[str] = set()
     threats: set[str] = set()
     triage: set[str] = set()
     for e in events:
@@ -151,7 +152,7 @@ def apply_events(conn: Connection, p: Project, events: Iterable[ev.Event],
             whole.add(e.diagram_id)
             diagrams_moved = True
         elif isinstance(e, ev.DiagramRenamed):
-            touched.setdefault(e.diagram_id, set())
+            renamed.add(e.diagram_id)
         elif isinstance(e, ev.DiagramMoved):
             diagrams_moved = True
         elif isinstance(e, ev.ThreatRecordChanged | ev.ThreatRecordRemoved):
@@ -178,13 +179,13 @@ def apply_events(conn: Connection, p: Project, events: Iterable[ev.Event],
         conn.execute(update(s.diagrams).where(s.diagrams.c.id == bindparam("did"))
                      .values(position=bindparam("pos")),
                      [{"did": did, "pos": i} for did, (i, _) in current.items()])
+    for did in renamed - whole:
+        if did in current:
+            conn.execute(update(s.diagrams).where(s.diagrams.c.id == did)
+                         .values(name=current[did][1].name))
     for did, ids in touched.items():
-        if did in whole or did not in current:
-            continue
-        d = current[did][1]
-        conn.execute(update(s.diagrams).where(s.diagrams.c.id == did).values(name=d.name))
-        if ids:
-            new[did] = _sync_elements(conn, d, ids, positions.get(did, {}))
+        if did not in whole and did in current:
+            new[did] = _sync_elements(conn, current[did][1], ids, positions.get(did, {}))
     for key in threats:
         _write_threat(conn, p, key)
     for key in triage:
