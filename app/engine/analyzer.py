@@ -12,7 +12,7 @@ from app.engine.evaluate import RuleIndex, subject_findings
 from app.engine.facts import Defaults, ModelFacts
 from app.engine.merge import finish
 from app.engine.packs import RulePack, compile_pack, pack_hierarchy
-from app.engine.paths import path_findings
+from app.engine.paths import PATH_PACK, path_findings
 
 
 class Analyzer:
@@ -88,7 +88,8 @@ class Analyzer:
 
     def _paths(self) -> None:
         assert self.facts is not None
-        self.paths = path_findings(self.facts) if self.attack_paths else []
+        on = self.attack_paths and PATH_PACK not in self.facts.snapshot.disabled_packs
+        self.paths = path_findings(self.facts) if on else []
         self.path_ids = {i for f in self.paths for i in f.path}
 
     def _finish(self, snapshot: ProjectSnapshot) -> list[Finding]:
