@@ -72,7 +72,7 @@ def _vocabulary() -> tuple[frozenset[str], dict[str, str]]:
         key = cells[0].strip("`")
         if key.startswith(("GE.", "ai.", "actor.", "generic.")):
             types.add(key)
-        elif cells[1].startswith(("bool", "choice", "text")):
+        elif cells[1].startswith(("bool", "choice", "text", "number")):
             props[key] = cells[1] + " " + (cells[2] if len(cells) > 2 else "")
     return frozenset(types), props
 
@@ -148,7 +148,9 @@ def test_expressions_use_known_stencil_ids_and_property_keys() -> None:
             for prop, value in _PROP_VALUE.findall(text):
                 assert prop in props, f"{pack}/{t['id']}: unknown property {prop!r}"
                 spec = props[prop]
-                if spec.startswith("bool"):
+                if spec.startswith("number"):
+                    assert value.isdigit(), f"{pack}/{t['id']}: {prop} is {value!r}"
+                elif spec.startswith("bool"):
                     assert value in ("Yes", "No"), f"{pack}/{t['id']}: {prop} is {value!r}"
                 elif spec.startswith("choice"):
                     assert f"`{value}`" in spec, f"{pack}/{t['id']}: {prop} has no {value!r}"

@@ -3,7 +3,6 @@ would raise it, stays quiet where it should, and its control removes or downgrad
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,13 +23,15 @@ KIND_OF = {"GE.EI": ElementKind.EXTERNAL_ENTITY, "GE.P": ElementKind.PROCESS,
 
 
 @cache
+def _catalog() -> tuple[TypeHierarchy, dict[str, dict[str, Any]]]:
+    """Type hierarchy and default properties from the real stencils (the insecure defaults)."""
+    catalog = pytest.importorskip("app.catalog", reason="stencil catalog not built yet")
+    registry = catalog.load_stencils()
+    return registry.hierarchy(), {s.id: s.defaults() for s in registry}
+
+
 def _hierarchy() -> TypeHierarchy:
-    """Stencil parents from the vocabulary table (the stencils may not be written yet)."""
-    parents: dict[str, str] = {}
-    text = (ROOT / "docs" / "vocabulary.md").read_text(encoding="utf-8")
-    for m in re.finditer(r"^\| `([\w.]+)` \| (GE\.\w+) \|", text, re.MULTILINE):
-        parents[m.group(1)] = m.group(2)
-    return TypeHierarchy.generic().merged([TypeHierarchy(parents, {})])
+    return _catalog()[0]
 
 
 @cache
@@ -74,7 +75,7 @@ class Model:
             self.diagram.set_property(eid, key, value)
 
     def findings(self) -> list[Finding]:
-        return engine.analyze(self.project.snapshot(), _packs(), _hierarchy(),
+        return engine.analyze(self.project.snapshot(), _packs(), _hierarchy(), _catalog()[1],
                               attack_paths=False)
 
 
@@ -117,10 +118,11 @@ def test_membership_inference_needs_scores_and_exposure_and_perturbation_downgra
     assert "AML.T0024.000" in f.atlas and "ML04:2023" in f.owasp
     _check(_endpoint(returns_confidence_scores=True), "AIML-013", ("api",),
            lambda m: m.set("train", differential_privacy=True), True)
-    assert _find(_endpoint().findings(), "AIML-013", "api") is None  # labels only: no finding
+    labels_only = _endpoint(returns_confidence_scores=False).findings()
+    assert _find(labels_only, "AIML-013", "api") is None
     internal = Model()
     internal.node("ai.batch_scoring", "batch")
-    internal.node("ai.inference_endpoint", "api", returns_confidence_scores=True)
+    internal.node("ai.inference_endpoint", "api", exposure="internal")
     internal.flow("batch", "api")
     assert _find(internal.findings(), "AIML-013", "api") is None  # not reachable from outside
 
@@ -193,7 +195,7 @@ def test_prompt_injection_direct_and_indirect() -> None:
 def _agent(write: bool) -> Model:
     m = Model()
     m.node("actor.end_user", "user", inside=False)
-    m.node("ai.agent", "agent")
+    m.node("ai.agent", "agent", tools_can_write=write)
     m.node("ai.agent_tool", "tool", tools_can_write=write)
     m.flow("user", "agent")
     m.flow("agent", "tool", payload="tool_calls")
