@@ -1,0 +1,122 @@
+"""An overview of the whole diagram with the visible area marked; click or drag to pan."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtWidgets import QWidget
+
+from app.ui.view import CanvasView
+
+
+class MiniMapPanel(QWidget):
+    """Renders the scene into a cached pixmap (refreshed after edits), so panning stays cheap."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view: CanvasView | None = None
+        self._pixmap: QPixmap | None = None
+        self._source = QRectF()
+        self._target = QRectF()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(250)
+        self._timer.timeout.connect(self.render_scene)
+        self.setMinimumSize(160, 110)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def sizeHint(self) -> QSize:
+        return QSize(240, 160)
+
+    def set_view(self, view: CanvasView | None) -> None:
+        if self.view is not None:
+            try:
+                self.view.canvas.changed.disconnect(self._schedule)
+                self.view.horizontalScrollBar().valueChanged.disconnect(self.update)
+                self.view.verticalScrollBar().valueChanged.disconnect(self.update)
+                self.view.sig_zoom_changed.disconnect(self.update)
+            except (RuntimeError, TypeError):
+                pass
+        self.view = view
+        if view is not None:
+            view.canvas.changed.connect(self._schedule)
+            view.horizontalScrollBar().valueChanged.connect(self.update)
+            view.verticalScrollBar().valueChanged.connect(self.update)
+            view.sig_zoom_changed.connect(self.update)
+        self.render_scene()
+
+    def _schedule(self, *_args: object) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def render_scene(self) -> None:
+        """Re-render the diagram into the cache pixmap."""
+        self._pixmap = None
+        if self.view is None or self.width() < 4 or self.height() < 4:
+            self.update()
+            return
+        sc = self.view.canvas
+        src = sc.content_rect().adjusted(-60, -60, 60, 60)
+        if src.isEmpty():
+            src = QRectF(-200, -150, 400, 300)
+        self._source = src
+        ratio = self.devicePixelRatioF()
+        pm = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+        pm.setDevicePixelRatio(ratio)
+        pm.fill(sc.theme.background)
+        p = QPainter(pm)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        target = QRectF(0, 0, self.width(), self.height())
+        scale = min(target.width() / src.width(), target.height() / src.height())
+        w, h = src.width() * scale, src.height() * scale
+        self._target = QRectF((target.width() - w) / 2, (target.height() - h) / 2, w, h)
+        sc.render(p, self._target, src)
+        p.end()
+        self._pixmap = pm
+        self.update()
+
+    def resizeEvent(self, event) -> None:
+        self._schedule()
+        super().resizeEvent(event)
+
+    def _to_scene(self, pos: QPointF) -> QPointF:
+        t, s = self._target, self._source
+        if t.width() <= 0:
+            return QPointF()
+        k = s.width() / t.width()
+        return QPointF(s.left() + (pos.x() - t.left()) * k, s.top() + (pos.y() - t.top()) * k)
+
+    def _to_widget(self, r: QRectF) -> QRectF:
+        t, s = self._target, self._source
+        if s.width() <= 0:
+            return QRectF()
+        k = t.width() / s.width()
+        return QRectF(t.left() + (r.left() - s.left()) * k, t.top() + (r.top() - s.top()) * k,
+                      r.width() * k, r.height() * k)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        if self.view is None:
+            return
+        p.fillRect(self.rect(), self.view.canvas.theme.background)
+        if self._pixmap is not None:
+            p.drawPixmap(0, 0, self._pixmap)
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        r = self._to_widget(visible).intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+        c = QColor(self.view.canvas.theme.selection)
+        p.setPen(QPen(c, 1.5))
+        c.setAlpha(35)
+        p.setBrush(c)
+        p.drawRect(r)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pan_to(event.position())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self._pan_to(event.position())
+
+    def _pan_to(self, pos: QPointF) -> None:
+        if self.view is not None:
+            self.view.centerOn(self._to_scene(pos))
+            self.update()

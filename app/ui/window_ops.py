@@ -1,0 +1,188 @@
+"""Window-level operations kept out of the main window: files, export, presentation mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+import app
+from app.domain import DomainError, FileError
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+PRESENT_SCALE = 1.4
+
+
+def _error(win: MainWindow, title: str, err: Exception) -> None:
+    win.statusBar().showMessage(str(err), 10000)
+    if win.isVisible() and win.ask_before_close:
+        QMessageBox.warning(win, title, str(err))
+
+
+def load(path: str | Path):
+    from app.services.files import load_project
+
+    return load_project(path)
+
+
+def open_file(win: MainWindow, path: str | Path) -> MainWindow | None:
+    """Open a model: into this window when it is untouched and empty, else a new one."""
+    try:
+        project = load(path)
+    except (FileError, DomainError) as err:
+        _error(win, "Cannot open file", err)
+        return None
+    except Exception as err:  # a reader bug must not lose the user's other work
+        _error(win, "Cannot open file", FileError(path, f"unexpected error: {err}"))
+        return None
+    untouched = win.undo.stack.count() == 0 and not any(len(d) for d in win.project.diagrams)
+    if untouched and win.path is None:
+        from app.ui.main_window import MainWindow
+
+        new = MainWindow(project, path, library=win.library)
+        new.setGeometry(win.geometry())
+        new.show()
+        win.children_windows.append(new)
+        win.ask_before_close = False
+        win.close()
+        return new
+    return win.new_window(project, Path(path))
+
+
+def open_dialog(win: MainWindow) -> None:
+    from app.services.files import all_suffixes
+
+    patterns = " ".join(f"*{s}" for s in all_suffixes())
+    path, _ = QFileDialog.getOpenFileName(win, "Open threat model", "",
+                                          f"Threat models ({patterns});;All files (*)")
+    if path:
+        open_file(win, path)
+
+
+def save_to(win: MainWindow, path: str | Path) -> bool:
+    from app.services.files import save_project
+
+    try:
+        save_project(win.project, path)
+    except (FileError, DomainError) as err:
+        _error(win, "Cannot save", err)
+        return False
+    win.path = Path(path)
+    win.undo.stack.setClean()
+    win._update_title()
+    win.statusBar().showMessage(f"Saved {path}", 4000)
+    return True
+
+
+def save(win: MainWindow) -> bool:
+    from app.services.files import writable_suffixes
+
+    if win.path is not None and any(win.path.name.endswith(s) for s in writable_suffixes()):
+        return save_to(win, win.path)
+    return save_as_dialog(win)
+
+
+def save_as_dialog(win: MainWindow) -> bool:
+    from app.services.files import writable_suffixes
+
+    patterns = " ".join(f"*{s}" for s in writable_suffixes())
+    start = str(win.path.with_suffix("")) if win.path else "model.tc.yaml"
+    path, _ = QFileDialog.getSaveFileName(win, "Save threat model", start,
+                                          f"Threat models ({patterns})")
+    return save_to(win, path) if path else False
+
+
+def export_dialog(win: MainWindow, fmt: str) -> None:
+    from app.ui.export import export_png, export_svg
+
+    sc = win.current_scene()
+    if sc is None:
+        return
+    default = f"{sc.diagram.name or 'diagram'}.{fmt}"
+    path, _ = QFileDialog.getSaveFileName(win, f"Export diagram as {fmt.upper()}", default,
+                                          f"{fmt.upper()} files (*.{fmt})")
+    if not path:
+        return
+    try:
+        (export_png if fmt == "png" else export_svg)(sc, path)
+    except FileError as err:
+        _error(win, "Cannot export", err)
+        return
+    win.statusBar().showMessage(f"Exported {path}", 4000)
+
+
+def confirm_discard(win: MainWindow) -> bool:
+    """True when the window may close: nothing unsaved, or the user chose."""
+    if win.undo.stack.isClean():
+        return True
+    answer = QMessageBox.question(
+        win, "Unsaved changes", "Save changes to this threat model before closing?",
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel)
+    if answer == QMessageBox.StandardButton.Save:
+        return win.save()
+    return answer == QMessageBox.StandardButton.Discard
+
+
+def toggle_presentation(win: MainWindow) -> None:
+    """Full-screen canvas, larger labels, panels hidden; the same key brings them back."""
+    if not win.presenting:
+        win._saved_state = (bytes(win.saveState().data()), win.isFullScreen())
+        for dock in (win.palette_dock, win.properties_dock, win.history_dock,
+                     win.overview_dock):
+            dock.hide()
+        win.toolbar.hide()
+        win.menuBar().hide()
+        win.statusBar().hide()
+        win.tabs.tabBar().hide()
+        win.tabs.cornerWidget().hide()
+        win.presenting = True
+        win.theme = win.theme.with_label_scale(PRESENT_SCALE)
+        win.showFullScreen()
+    else:
+        state, was_full = win._saved_state or (b"", False)
+        win.toolbar.show()
+        win.menuBar().show()
+        win.statusBar().show()
+        win.tabs.tabBar().show()
+        win.tabs.cornerWidget().show()
+        if state:
+            from PySide6.QtCore import QByteArray
+
+            win.restoreState(QByteArray(state))
+        win.presenting = False
+        win.theme = win.theme.with_label_scale(1.0)
+        if not was_full:
+            win.showNormal()
+    for sc in win.scenes():
+        sc.set_theme(win.theme)
+    v = win.current_view()
+    if v is not None:
+        v.zoom_to_fit()
+        v.setFocus()
+
+
+def context_menu(win: MainWindow, pos: QPoint) -> None:
+    a = win.actions_by_name
+    m = QMenu(win)
+    for n in ("cut", "copy", "paste", "duplicate", "delete", None, "rename", None,
+              "straight", "orthogonal", None, "layout"):
+        if n is None:
+            m.addSeparator()
+        else:
+            m.addAction(a[n])
+    m.popup(pos)
+
+
+def about(win: MainWindow) -> None:
+    QMessageBox.about(win, "About ThreatCanvas",
+                      f"<b>ThreatCanvas {app.__version__}</b><br>Data-flow-diagram threat "
+                      "modeling for AI/ML systems: STRIDE, MITRE ATLAS, OWASP ML/LLM Top 10.")
+
+
+def escape_presentation_key() -> Qt.Key:
+    return Qt.Key.Key_Escape
