@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from app.domain import FileError
-from app.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from app.store import schema
 
 MAGIC = b"SQLite format 3\x00"
 
@@ -74,13 +74,13 @@ def check_header(path: Path) -> int:
     if len(head) < 100:
         raise StoreError(path, "the file is truncated (its header is incomplete)")
     app_id = _u32(head, 68)
-    if app_id != APPLICATION_ID:
+    if app_id != schema.APPLICATION_ID:
         raise StoreError(path, "an SQLite database from another program, not a ThreatCanvas "
                                f"project (application id {app_id:#010x})")
     version = _u32(head, 60)
-    if version > SCHEMA_VERSION:
+    if version > schema.SCHEMA_VERSION:
         raise StoreError(path, f"made by a newer ThreatCanvas (schema {version}); "
-                               f"this version reads up to {SCHEMA_VERSION}")
+                               f"this version reads up to {schema.SCHEMA_VERSION}")
     if version < 1:
         raise StoreError(path, "damaged: no schema version (the file was never completed)")
     page_size = int.from_bytes(head[16:18], "big")

@@ -173,8 +173,14 @@ def upgrade(conn: Connection, path: Path, version: int) -> None:
         steps = schema.ladder(version)
     except KeyError:
         raise StoreError(path, f"schema {version} cannot be upgraded by this version") from None
-    for step in steps:
-        step(conn)
+    for number, step in enumerate(steps, version):
+        try:
+            step(conn)
+        except DBAPIError:
+            raise
+        except Exception as err:  # a failed step rolls back: the file stays as it was
+            raise StoreError(path, f"cannot upgrade from schema {number} to {number + 1}: "
+                                   f"{err}") from None
     conn.exec_driver_sql(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
 
 

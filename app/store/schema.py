@@ -141,9 +141,7 @@ def create_current(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
-def ladder(from_version: int, to_version: int = SCHEMA_VERSION,
-           steps: dict[int, Upgrade] | None = None) -> list[Upgrade]:
-    """The steps that take a `from_version` database to `to_version`; KeyError if a rung
-    is missing."""
-    steps = UPGRADES if steps is None else steps
-    return [steps[v] for v in range(from_version, to_version)]
+def ladder(from_version: int) -> list[Upgrade]:
+    """The steps that take a `from_version` database to SCHEMA_VERSION; KeyError if a
+    rung is missing."""
+    return [UPGRADES[v] for v in range(from_version, SCHEMA_VERSION)]
