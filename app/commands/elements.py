@@ -36,8 +36,16 @@ class AddElements(_DiagramCommand):
             self.label = f"Add {len(elements)} elements"
 
     def do(self) -> None:
-        for e in self.elements:
-            self.diagram.add(e)
+        d = self.diagram
+        added: list[str] = []
+        try:
+            for e in self.elements:
+                d.add(e)
+                added.append(e.id)
+        except Exception:
+            if added:
+                d.remove(added)  # all or nothing
+            raise
 
     def undo(self) -> None:
         self.diagram.remove([e.id for e in reversed(self.elements)])
@@ -86,22 +94,32 @@ class MoveElements(_DiagramCommand):
         self.merge_id = f"move:{merge_key}" if merge_key else None
         self.label = "Move" + (f" {len(self.element_ids)} elements"
                                if len(self.element_ids) > 1 else "")
+        # Exact values before and after: adding -dx back is not exact with floats.
+        self.before: dict[str, Element] = {}
+        self.after: dict[str, Element] = {}
 
     def do(self) -> None:
         d = self.diagram
+        if self.after:
+            for e in self.after.values():
+                d.replace(e, ElementMoved(d.id, e.id))
+            return
+        self.before = {eid: d.get(eid) for eid in self.element_ids}
         for eid in self.element_ids:
             d.translate(eid, self.dx, self.dy)
+        self.after = {eid: d.get(eid) for eid in self.element_ids}
 
     def undo(self) -> None:
         d = self.diagram
-        for eid in self.element_ids:
-            d.translate(eid, -self.dx, -self.dy)
+        for e in self.before.values():
+            d.replace(e, ElementMoved(d.id, e.id))
 
     def merge_with(self, other: Command) -> bool:
         if not isinstance(other, MoveElements) or other.element_ids != self.element_ids:
             return False
         self.dx += other.dx
         self.dy += other.dy
+        self.after = other.after
         return True
 
 
@@ -119,8 +137,15 @@ class SetGeometry(_DiagramCommand):
     def do(self) -> None:
         d = self.diagram
         self.old = {eid: d.get(eid) for eid in self.new} if not self.old else self.old
-        for e in self.new.values():
-            d.replace(e, ElementMoved(d.id, e.id))
+        done: list[str] = []
+        try:
+            for e in self.new.values():
+                d.replace(e, ElementMoved(d.id, e.id))
+                done.append(e.id)
+        except Exception:
+            for eid in done:  # all or nothing
+                d.replace(self.old[eid], ElementMoved(d.id, eid))
+            raise
 
     def undo(self) -> None:
         d = self.diagram
