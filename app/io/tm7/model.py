@@ -48,6 +48,16 @@ def _metadata(project: Project, root_kids: dict[str, etree._Element], path: Path
     project.description = description
 
 
+def _declare_used_types(project: Project, pack: dict[str, Any]) -> None:
+    """Give every type the diagrams use a place in the pack's hierarchy (parent: its
+    generic type), so `is 'GE.P'` still matches a type the knowledge base forgot."""
+    types = pack["types"]
+    for _, e in project.iter_elements():
+        if e.type_id not in types and e.type_id != e.kind.generic_type:
+            types[e.type_id] = {"parent": e.kind.generic_type,
+                                "name": e.extra.get("tmt.type_name", e.type_id)}
+
+
 def read_tm7_root(path: Path, root: etree._Element) -> Project:
     """Map a parsed ThreatModel element to a Project (the pack travels in rule_packs)."""
     rk = kids(root)
@@ -65,6 +75,7 @@ def read_tm7_root(path: Path, root: etree._Element) -> Project:
         project.add_diagram(diagram)
     pack_id = pack["id"] if pack else ""
     if pack is not None:
+        _declare_used_types(project, pack)
         project.put_rule_pack(pack_id, pack)
     for record, triage in read_threats(path, rk.get("ThreatInstances"), pack_id):
         project.put_threat(record)
