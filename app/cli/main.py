@@ -15,6 +15,8 @@ from app.domain import DomainError, FileError
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "app.cli.cmd_project",
     "app.cli.cmd_pack",
+    "app.cli.cmd_analyze",
+    "app.cli.cmd_atlas",
     "app.cli.cmd_report",
 )
 
