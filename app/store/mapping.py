@@ -29,8 +29,8 @@ class BadRowError(ValueError):
 
 
 def dumps(value: Any) -> str:
-    """Compact, deterministic JSON text."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    """Compact JSON text; key order is kept (documents round-trip as written)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def loads(text: str | None, default: Any = None, what: str = "value") -> Any:
