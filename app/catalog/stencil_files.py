@@ -210,7 +210,7 @@ class _File:
 
     def size(self, m: LineMap, what: str, kind: ElementKind) -> tuple[float, float]:
         fallback = {ElementKind.DATA_FLOW: (120.0, 0.0), ElementKind.BOUNDARY_LINE: (240.0, 0.0),
-                    ElementKind.BOUNDARY_BOX: (360.0, 240.0)}.get(kind, (140.0, 70.0))
+                    ElementKind.BOUNDARY_BOX: (360.0, 240.0)}.get(kind, (140.0, 60.0))
         raw = m.get("size")
         if raw is None:
             return fallback

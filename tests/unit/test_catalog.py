@@ -161,7 +161,7 @@ def test_search(reg: StencilRegistry) -> None:
 def test_new_element_boxes_flows_and_lines(reg: StencilRegistry) -> None:
     e = reg.new_element("ai.inference_endpoint", 40, 60)
     assert e.kind is ElementKind.PROCESS and e.type_id == "ai.inference_endpoint"
-    assert e.rect == Rect(40, 60, 140, 70)
+    assert e.rect == Rect(40, 60, 140, 60)
     assert e.name == "Inference endpoint"
     assert e.properties["returns_confidence_scores"] is True
     assert e.properties["authenticates"] is False
