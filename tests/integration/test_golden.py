@@ -51,8 +51,13 @@ def _runner() -> Any:
         analysis = importlib.import_module("app.services.analysis")
     except ModuleNotFoundError:
         analysis = None
-    if analysis is not None and hasattr(analysis, "analyze_project"):
-        return analysis.analyze_project
+    if analysis is not None and hasattr(analysis, "make_analyzer"):
+        analyzer = analysis.make_analyzer()  # packs and stencils loaded once
+
+        def run_service(project: Project) -> list[Finding]:
+            return list(analyzer.run(project.snapshot()))
+
+        return run_service
     engine = pytest.importorskip("app.engine", reason="engine not built yet")
     catalog = pytest.importorskip("app.catalog", reason="stencil catalog not built yet")
     registry = catalog.load_stencils()
