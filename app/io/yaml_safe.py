@@ -62,77 +62,122 @@ class _Refused(yaml.YAMLError):
         self.reason = reason
 
 
-class SafeModelLoader(yaml.SafeLoader):
-    """SafeLoader minus everything a model file never needs and an attacker might use."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        line = event.start_mark.line + 1 if event.start_mark else 0
-        if isinstance(event, AliasEvent):
-            raise _Refused(line, f"aliases (*{event.anchor}) are not allowed")
-        if isinstance(event, NodeEvent) and event.anchor is not None:
-            raise _Refused(line, f"anchors (&{event.anchor}) are not allowed")
-        tag = getattr(event, "tag", None)
-        if (isinstance(event, ScalarEvent | CollectionStartEvent)
-                and tag not in (None, "!") and tag not in _ALLOWED_TAGS):
-            raise _Refused(line, f"tags such as {tag!r} are not allowed")
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1 implicit types, except that timestamps stay text (kept verbatim)."""
 
 
-# Timestamps stay text (ISO strings are kept verbatim); everything else is YAML 1.1 as usual.
-SafeModelLoader.yaml_implicit_resolvers = {
+_Resolver.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != _CORE + "timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
 }
 
 
-def _construct_map(loader: SafeModelLoader, node: yaml.MappingNode) -> LineDict:
-    out = LineDict()
-    out.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        line = key_node.start_mark.line + 1
-        if key_node.tag == _CORE + "merge":
-            raise _Refused(line, "merge keys (<<) are not allowed")
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise _Refused(line, "a key must be plain text")
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise _Refused(line, f"duplicate key {key!r}")
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = line
-    return out
+def _events(text: str) -> Any:
+    """An event source: libyaml's parser when present (fast), else PyYAML's own."""
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:
+        return yaml.SafeLoader(text)
+    return CParser(text)
 
 
-def _construct_seq(loader: SafeModelLoader, node: yaml.SequenceNode) -> LineList:
-    out = LineList()
-    out.line = node.start_mark.line + 1
-    for item in node.value:
-        out.append(loader.construct_object(item, deep=True))
-        out.lines.append(item.start_mark.line + 1)
-    return out
+class _Builder:
+    """Builds LineDict/LineList/scalars from parser events, refusing what we do not allow.
+
+    Working on events (never on a composed node graph) means an alias is refused before
+    anything is expanded, and nesting depth is checked as it grows.
+    """
+
+    def __init__(self) -> None:
+        self.resolver = _Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+        # Each open collection with, for mappings, the key waiting for its value.
+        self.stack: list[tuple[LineDict | LineList, list[Any]]] = []
+
+    def scalar(self, event: yaml.ScalarEvent, line: int) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _ALLOWED_TAGS and tag != _CORE + "merge":
+            raise _Refused(line, f"tags such as {tag!r} are not allowed")
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                               event.style)
+        if tag == _CORE + "merge":
+            return _MERGE
+        return self.constructor.yaml_constructors[tag](self.constructor, node)
+
+    def add(self, value: Any, line: int, is_scalar: bool) -> None:
+        container, pending = self.stack[-1]
+        if isinstance(container, LineList):
+            container.append(value)
+            container.lines.append(line)
+            return
+        if not pending:
+            if value is _MERGE:
+                raise _Refused(line, "merge keys (<<) are not allowed")
+            if not is_scalar:
+                raise _Refused(line, "a key must be plain text")
+            if value in container:
+                raise _Refused(line, f"duplicate key {value!r}")
+            pending.append((value, line))
+            return
+        key, key_line = pending.pop()
+        if value is _MERGE:
+            value = "<<"
+        container[key] = value
+        container.lines[key] = key_line
+
+    def build(self, source: Any) -> Any:
+        result: Any = None
+        documents = 0
+        while source.check_event():
+            event = source.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            if isinstance(event, AliasEvent):
+                raise _Refused(line, f"aliases (*{event.anchor}) are not allowed")
+            if isinstance(event, NodeEvent) and event.anchor is not None:
+                raise _Refused(line, f"anchors (&{event.anchor}) are not allowed")
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _Refused(line, "more than one YAML document (---) in the file")
+                continue
+            if isinstance(event, CollectionStartEvent):
+                if event.tag not in (None, "!") and event.tag not in _ALLOWED_TAGS:
+                    raise _Refused(line, f"tags such as {event.tag!r} are not allowed")
+                if len(self.stack) >= MAX_DEPTH:
+                    raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
+                coll: LineDict | LineList = (
+                    LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList())
+                coll.line = line
+                self.stack.append((coll, []))
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                done, _ = self.stack.pop()
+                if self.stack:
+                    self.add(done, done.line, False)
+                else:
+                    result = done
+                continue
+            if isinstance(event, ScalarEvent):
+                value = self.scalar(event, line)
+                if self.stack:
+                    self.add(value, line, True)
+                else:
+                    result = None if value is _MERGE else value
+        return result
 
 
-SafeModelLoader.add_constructor(_CORE + "map", _construct_map)
-SafeModelLoader.add_constructor(_CORE + "seq", _construct_seq)
+_MERGE = object()
 
 
 def load_data(text: str, path: object) -> Any:
     """Parse YAML text into LineDict/LineList/scalars; any problem is a ModelFormatError."""
     if len(text) > MAX_CHARS:
         raise ModelFormatError(path, f"file is larger than {MAX_CHARS // (1024 * 1024)} MB")
-    loader = SafeModelLoader(text)
+    source = _events(text)
     try:
-        return loader.get_single_data()
+        return _Builder().build(source)
     except _Refused as err:
         raise ModelFormatError(path, err.reason, err.line) from None
     except yaml.MarkedYAMLError as err:
@@ -140,12 +185,12 @@ def load_data(text: str, path: object) -> Any:
         what = " ".join(str(x) for x in (err.context, err.problem) if x) or "invalid YAML"
         raise ModelFormatError(path, f"invalid YAML: {what}",
                                mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError, TypeError) as err:
         raise ModelFormatError(path, f"invalid YAML: {err}") from None
-    except RecursionError:
-        raise ModelFormatError(path, "nested too deeply") from None
     finally:
-        loader.dispose()
+        dispose = getattr(source, "dispose", None)
+        if dispose is not None:
+            dispose()
 
 
 def plain(value: Any) -> Any:

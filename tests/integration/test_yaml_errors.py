@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 
 from app.domain import FileError
 from app.io import yaml_format as yf
@@ -24,6 +25,14 @@ NODE = """\
         kind: process
         rect: [0, 0, 10, 10]
 """
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every check runs with both event sources: libyaml's parser and PyYAML's own."""
+    if request.param == "pure-python":
+        monkeypatch.setattr("app.io.yaml_safe._events", yaml.SafeLoader)
+    return str(request.param)
 
 
 def fails(body: str, path: str = "model.tc.yaml") -> ModelFormatError:
@@ -122,6 +131,17 @@ def test_deep_nesting_is_refused() -> None:
 def test_size_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("app.io.yaml_safe.MAX_CHARS", 100)
     assert "larger than" in str(fails("format: threatcanvas/1\n" + "#" * 200 + "\n"))
+
+
+def test_more_than_one_document() -> None:
+    assert "more than one YAML document" in str(fails("format: threatcanvas/1\n---\na: 1\n"))
+
+
+def test_round_trip_with_either_parser() -> None:
+    from .test_yaml_roundtrip import full_project, structure
+
+    p = full_project()
+    assert structure(yf.loads(yf.dumps(p))) == structure(p)
 
 
 def test_timestamps_and_numbers_in_text_fields_stay_text() -> None:
