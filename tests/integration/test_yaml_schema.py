@@ -36,7 +36,9 @@ def test_exported_project_is_valid(validator: object) -> None:
 @pytest.mark.parametrize("example", sorted(examples_dir().glob("*.tc.yaml")), ids=lambda p: p.name)
 def test_examples_are_valid(validator: object, example: Path) -> None:
     assert errors(validator, example.read_text(encoding="utf-8")) == []
-    yf.read(example)  # and the loader agrees
+    text = yf.dumps(yf.read(example))  # the loader agrees, and export is stable
+    assert errors(validator, text) == []
+    assert yf.dumps(yf.loads(text)) == text
 
 
 @pytest.mark.parametrize("bad", [
