@@ -85,11 +85,31 @@ def _pt(p: Point | None) -> list[float] | None:
     return None if p is None else [p.x, p.y]
 
 
+def _is_num(c: Any) -> bool:
+    return type(c) is float or type(c) is int  # JSON numbers; a bool is not one
+
+
 def _point(v: Any, what: str) -> Point:
-    if (not isinstance(v, list) or len(v) != 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in v)):
+    if type(v) is not list or len(v) != 2 or not (_is_num(v[0]) and _is_num(v[1])):
         raise BadRowError(f"{what} is not a point")
     return Point(v[0], v[1])
+
+
+def _opt_point(geo: dict[str, Any], key: str, eid: str) -> Point | None:
+    v = geo.get(key)
+    return None if v is None else _point(v, f"element {eid!r} {key}")
+
+
+def _points(geo: dict[str, Any], key: str, eid: str) -> tuple[Point, ...]:
+    v = geo.get(key)
+    if not v:
+        return ()
+    if type(v) is not list:
+        raise BadRowError(f"element {eid!r} {key} is malformed")
+    return tuple(_point(p, f"element {eid!r} {key}") for p in v)
+
+
+_KINDS = {k.value: k for k in ElementKind}
 
 
 def element_row(diagram_id: str, e: Element, position: float) -> dict[str, Any]:
@@ -125,46 +145,39 @@ def element_row(diagram_id: str, e: Element, position: float) -> dict[str, Any]:
     }
 
 
-def element_from_row(r: Mapping[str, Any]) -> Element:
-    """The element an elements-table row describes."""
-    what = f"element {r['id']!r}"
-    try:
-        kind = ElementKind(r["kind"])
-    except ValueError:
-        raise BadRowError(f"{what} has unknown kind {r['kind']!r}") from None
-    geo = loads(r["geometry"], {}, f"{what} geometry")
-    props = loads(r["properties"], {}, f"{what} properties")
-    extra = loads(r["extra"], {}, f"{what} extra")
-    if not isinstance(geo, dict) or not isinstance(props, dict) or not isinstance(extra, dict):
-        raise BadRowError(f"{what} has malformed data")
+def element_from_row(r: Any) -> Element:
+    """The element an elements-table row (a Row, read by attribute) describes; validated,
+    as rows may be damaged."""
+    eid = r.id
+    kind = _KINDS.get(r.kind)
+    if kind is None:
+        raise BadRowError(f"element {eid!r} has unknown kind {r.kind!r}")
+    geo = loads(r.geometry, {}, f"element {eid!r} geometry")
+    props = loads(r.properties, {}, f"element {eid!r} properties")
+    extra = loads(r.extra, {}, f"element {eid!r} extra")
+    if type(geo) is not dict or type(props) is not dict or type(extra) is not dict:
+        raise BadRowError(f"element {eid!r} has malformed data")
     for k, v in props.items():
-        if not isinstance(v, str | bool | int | float):
-            raise BadRowError(f"{what} property {k!r} is not a plain value")
+        if type(v) not in _PLAIN:
+            raise BadRowError(f"element {eid!r} property {k!r} is not a plain value")
     rect = None
-    if "rect" in geo:
-        v = geo["rect"]
-        if (not isinstance(v, list) or len(v) != 4
-                or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in v)):
-            raise BadRowError(f"{what} rect is malformed")
+    v = geo.get("rect")
+    if v is not None:
+        if type(v) is not list or len(v) != 4 or not all(map(_is_num, v)):
+            raise BadRowError(f"element {eid!r} rect is malformed")
         rect = Rect(*v)
-
-    def opt_point(key: str) -> Point | None:
-        return _point(geo[key], f"{what} {key}") if key in geo else None
-
-    def points(key: str) -> tuple[Point, ...]:
-        v = geo.get(key, [])
-        if not isinstance(v, list):
-            raise BadRowError(f"{what} {key} is malformed")
-        return tuple(_point(p, f"{what} {key}") for p in v)
-
     return Element(
-        id=r["id"], kind=kind, type_id=r["type_id"], name=r["name"], properties=props,
-        notes=r["notes"], rect=rect, source_id=r["source_id"], target_id=r["target_id"],
-        source_point=opt_point("source_point"), target_point=opt_point("target_point"),
-        waypoints=points("waypoints"), label_pos=opt_point("label_pos"),
-        routing=str(geo.get("routing", "straight")), points=points("points"),
-        extra={str(k): str(v) for k, v in extra.items()},
+        id=eid, kind=kind, type_id=r.type_id, name=r.name, properties=props,
+        notes=r.notes, rect=rect, source_id=r.source_id, target_id=r.target_id,
+        source_point=_opt_point(geo, "source_point", eid),
+        target_point=_opt_point(geo, "target_point", eid),
+        waypoints=_points(geo, "waypoints", eid), label_pos=_opt_point(geo, "label_pos", eid),
+        routing=str(geo.get("routing", "straight")), points=_points(geo, "points", eid),
+        extra={str(k): str(v) for k, v in extra.items()} if extra else {},
     )
+
+
+_PLAIN = frozenset({str, bool, int, float})
 
 
 # -- threats and triage --------------------------------------------------------------------

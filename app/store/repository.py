@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -118,8 +118,13 @@ class ProjectStore:
             self._reopen()
         self._pending.clear()
 
-    def apply(self, project: Project, events: Iterable[ev.Event]) -> None:
-        """Write only the rows the events touched, in one transaction."""
+    def watch(self, project: Project) -> Callable[[], None]:
+        """Queue the project's events from now on, for the next `apply`; returns a function
+        that stops watching. (A window calls `apply(project)` on save or after a pause.)"""
+        return project.subscribe(self._pending.append)
+
+    def apply(self, project: Project, events: Iterable[ev.Event] = ()) -> None:
+        """Write only the rows the queued and given events touched, in one transaction."""
         self._writable()
         batch = [*self._pending, *events]
         if not batch:
@@ -129,14 +134,14 @@ class ProjectStore:
             with conn.begin():
                 positions = sync.apply_events(conn, project, batch, self._positions)
         except (DBAPIError, OSError) as err:
-            self._pending = batch
+            self._pending[:] = batch  # kept, and written with the next apply
             raise dbfile.translate(err, self.path, "save") from None
         self._positions = positions
-        self._pending = []
+        self._pending.clear()
 
     @property
     def has_unsaved(self) -> bool:
-        """True while events from a failed `apply` still wait to be written."""
+        """True while watched edits, or those of a failed `apply`, wait to be written."""
         return bool(self._pending)
 
     # -- lifetime ------------------------------------------------------------------------

@@ -26,12 +26,12 @@ def read_all(conn: Connection) -> tuple[Project, Positions]:
     positions: Positions = {}
     by_diagram: dict[str, list[Any]] = {}
     for r in conn.execute(select(s.elements).order_by(s.elements.c.diagram_id,
-                                                      s.elements.c.position)).mappings():
-        by_diagram.setdefault(r["diagram_id"], []).append(r)
+                                                      s.elements.c.position)).all():
+        by_diagram.setdefault(r.diagram_id, []).append(r)
     for dr in conn.execute(select(s.diagrams).order_by(s.diagrams.c.position)).mappings():
         d = Diagram(dr["name"], dr["id"])
         rows = by_diagram.pop(d.id, [])
-        positions[d.id] = {r["id"]: r["position"] for r in rows}
+        positions[d.id] = {r.id: r.position for r in rows}
         _fill(d, [m.element_from_row(r) for r in rows])
         p.add_diagram(d)
     if by_diagram:

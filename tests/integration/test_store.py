@@ -227,3 +227,23 @@ def test_two_stores_at_once(tmp_path: Path) -> None:
         sa.apply(a, [ev.ProjectInfoChanged("owner", "", "x")])
         sb.apply(b, [])
     assert read(tmp_path / "a.tcm").owner == "x" and read(tmp_path / "b.tcm").owner == ""
+
+
+def test_watch_queues_edits_until_apply(tmp_path: Path) -> None:
+    path = tmp_path / "w.tcm"
+    ProjectStore.save_as(sample_project(), path)
+    store, p = ProjectStore.open(path)
+    with store:
+        stop = store.watch(p)
+        assert not store.has_unsaved
+        p.diagram("d1").rename("e1", "watched")
+        p.set_info("scope", "watched scope")
+        assert store.has_unsaved
+        assert read(path).scope != "watched scope"  # nothing written before apply
+        store.apply(p)
+        assert not store.has_unsaved
+        stop()
+        p.set_info("scope", "not watched")
+        assert not store.has_unsaved
+    assert structure(read(path))[2] == structure(p)[2]
+    assert read(path).scope == "watched scope"
