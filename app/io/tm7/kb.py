@@ -147,10 +147,11 @@ def pack_from_kb(kb: etree._Element, source: str) -> dict[str, Any]:
     pack_id = "tmt-" + slug(man["name"] or "knowledge-base")
     types: dict[str, dict[str, str]] = {}
     for t in element_types(kb):
-        entry = {"name": t["name"]}
-        if t["parent"] and t["parent"].upper() != "ROOT":
-            entry = {"parent": t["parent"], "name": t["name"]}
-        types.setdefault(t["id"], entry)
+        if t["id"] in KIND_BY_GENERIC_TYPE:
+            continue  # GE.P, GE.DF, …: every hierarchy knows them already
+        # A custom generic type (a GUID) hangs from TMT's ROOT, as in the file; nothing
+        # matches `is 'ROOT'`'s descendants but such custom roots, as in TMT.
+        types.setdefault(t["id"], {"parent": t["parent"] or "ROOT", "name": t["name"]})
     k = kids(kb)
     categories: dict[str, str] = {}
     for c in children(k.get("ThreatCategories"), "ThreatCategory"):
