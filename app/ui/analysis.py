@@ -4,7 +4,8 @@ results dropped by generation number, so the window never stalls."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+import importlib.util
+from collections.abc import Callable, Sequence, Set
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -14,27 +15,51 @@ from app.ui.items import Badge
 Analyze = Callable[[ProjectSnapshot], Sequence[Finding]]
 
 
+class EngineAnalysis:
+    """The rule engine behind the badges: built lazily in the worker thread (so startup
+    stays fast) and re-run incrementally on the element ids that changed."""
+
+    incremental = True
+
+    def __init__(self) -> None:
+        self._analyzer = None
+
+    def __call__(self, snapshot: ProjectSnapshot,
+                 changed: frozenset[str] | None = None) -> list[Finding]:
+        if self._analyzer is None:
+            from app.services.analysis import make_analyzer
+
+            self._analyzer = make_analyzer()
+            return self._analyzer.run(snapshot)
+        if changed is None:
+            return self._analyzer.run(snapshot)
+        return self._analyzer.update(snapshot, changed)
+
+
 def resolve_analyzer() -> Analyze | None:
-    """The analysis service's snapshot → findings function, or None until it exists."""
-    try:
-        mod = importlib.import_module("app.services.analysis")
-    except ImportError:
+    """The engine's analysis when the analysis service is installed, else None."""
+    if importlib.util.find_spec("app.services.analysis") is None:
         return None
-    for name in ("analyze_snapshot", "analyze_project", "analyze", "run_analysis"):
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn  # type: ignore[return-value]
-    return None
+    return EngineAnalysis()
 
 
-def badges_from(findings: Sequence[Finding]) -> dict[str, Badge]:
-    """Open-threat count and highest open severity per element (its primary subject)."""
+def subject_of(f: Finding, flow_ids: Set[str]) -> str | None:
+    """The element a finding is shown on: the flow for flow threats (source, flow, target),
+    else the first element it concerns."""
+    for eid in f.element_ids:
+        if eid in flow_ids:
+            return eid
+    return f.element_ids[0] if f.element_ids else None
+
+
+def badges_from(findings: Sequence[Finding], flow_ids: Set[str] = frozenset()) -> dict[str, Badge]:
+    """Open-threat count and highest open severity per element."""
     counts: dict[str, int] = {}
     worst: dict[str, Finding] = {}
     for f in findings:
-        if not f.is_open or not f.element_ids:
+        eid = subject_of(f, flow_ids)
+        if not f.is_open or eid is None:
             continue
-        eid = f.element_ids[0]
         counts[eid] = counts.get(eid, 0) + 1
         if eid not in worst or f.severity.rank > worst[eid].severity.rank:
             worst[eid] = f
@@ -46,16 +71,22 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, generation: int, snapshot: ProjectSnapshot, analyze: Analyze) -> None:
+    def __init__(self, generation: int, snapshot: ProjectSnapshot, analyze: Analyze,
+                 changed: frozenset[str] | None) -> None:
         super().__init__()
         self.generation = generation
         self.snapshot = snapshot
         self.analyze = analyze
+        self.changed = changed
         self.signals = _Signals()
 
     def run(self) -> None:
         try:
-            findings = list(self.analyze(self.snapshot))
+            if getattr(self.analyze, "incremental", False):
+                found = self.analyze(self.snapshot, self.changed)  # type: ignore[call-arg]
+            else:
+                found = self.analyze(self.snapshot)
+            findings = list(found)
             self.signals.done.emit(self.generation, findings, "")
         except Exception as err:  # the engine must never take the window down
             self.signals.done.emit(self.generation, [], f"analysis failed: {err}")
@@ -75,9 +106,11 @@ class AnalysisRunner(QObject):
         self.generation = 0
         self.findings: list[Finding] = []
         self.badges: dict[str, Badge] = {}
+        self._flow_ids: set[str] = set()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._jobs: dict[int, _Job] = {}
+        self._changed: set[str] | None = None  # None: everything (first run, packs, triage)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
@@ -87,16 +120,23 @@ class AnalysisRunner(QObject):
     def enabled(self) -> bool:
         return self.analyze is not None
 
-    def schedule(self) -> None:
-        """Restart the debounce timer (called on every model change)."""
-        if self.analyze is not None:
-            self.timer.start()
+    def schedule(self, element_id: str | None = None) -> None:
+        """Restart the debounce timer; `element_id` names what changed (None: anything)."""
+        if self.analyze is None:
+            return
+        if element_id is None:
+            self._changed = None
+        elif self._changed is not None:
+            self._changed.add(element_id)
+        self.timer.start()
 
     def run_now(self) -> None:
         if self.analyze is None:
             return
         self.generation += 1
-        job = _Job(self.generation, self.project.snapshot(), self.analyze)
+        changed = None if self._changed is None else frozenset(self._changed)
+        self._changed = set()
+        job = _Job(self.generation, self.project.snapshot(), self.analyze, changed)
         job.setAutoDelete(False)
         job.signals.done.connect(self._done)
         self._jobs[self.generation] = job
@@ -104,17 +144,18 @@ class AnalysisRunner(QObject):
 
     def _done(self, generation: int, findings: list[Finding], error: str) -> None:
         self._jobs.pop(generation, None)
-        if generation != self.generation:
+        if generation != self.generation or self.timer.isActive():
             return  # an edit happened meanwhile: a newer result is on its way
         if error:
             self.sig_failed.emit(error)
             return
         self.findings = findings
-        self.badges = badges_from(findings)
+        self._flow_ids = {e.id for _d, e in self.project.iter_elements() if e.is_flow}
+        self.badges = badges_from(findings, self._flow_ids)
         self.sig_findings.emit(findings)
 
     def findings_for(self, element_id: str) -> list[Finding]:
-        return [f for f in self.findings if f.element_ids and f.element_ids[0] == element_id]
+        return [f for f in self.findings if subject_of(f, self._flow_ids) == element_id]
 
     def shutdown(self) -> None:
         self.timer.stop()

@@ -55,13 +55,18 @@ class MainWindow(QMainWindow):
         self.library = library or StencilLibrary()
         self.bridge = ModelBridge(self.project, self)
         self.undo = UndoController(self)
-        self.undo.sig_failed.connect(lambda msg: self.statusBar().showMessage(msg, 6000))
+        self.undo.sig_failed.connect(self.show_message)
         self.analysis = AnalysisRunner(
             self.project, resolve_analyzer() if analyze is _DEFAULT else analyze,  # type: ignore
             parent=self)
         self.analysis.sig_findings.connect(self._apply_findings)
-        self.analysis.sig_failed.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
-        self.bridge.sig_model_changed.connect(self.analysis.schedule)
+        self.analysis.sig_failed.connect(self.show_message)
+        b = self.bridge
+        for sig in (b.sig_element_added, b.sig_element_removed, b.sig_element_changed):
+            sig.connect(self._element_edited)
+        for sig in (b.sig_diagram_added, b.sig_diagram_removed, b.sig_threats_changed,
+                    b.sig_project_changed):
+            sig.connect(self._model_edited)
         self.bridge.sig_model_changed.connect(self._update_status)
         self.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.svg")))
         self.setDockNestingEnabled(True)
@@ -75,13 +80,22 @@ class MainWindow(QMainWindow):
         for dock in (self.palette_dock, self.properties_dock, self.history_dock,
                      self.overview_dock):
             self.view_menu.addAction(dock.toggleViewAction())
-        self.undo.stack.cleanChanged.connect(lambda _c: self._update_title())
+        self.undo.stack.cleanChanged.connect(self._update_title)
         self.tabs.sig_view_changed.connect(self._view_changed)
         self._view_changed(self.tabs.current_view())
         self._update_title()
         self.resize(1400, 880)
         if self.library.error:
             self.statusBar().showMessage(f"Stencils: {self.library.error}", 10000)
+        self.analysis.schedule()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _element_edited(self, _diagram_id: str, element_id: str) -> None:
+        self.analysis.schedule(element_id)
+
+    def _model_edited(self, *_args: object) -> None:
         self.analysis.schedule()
 
     # -- construction --------------------------------------------------------------------
@@ -126,7 +140,7 @@ class MainWindow(QMainWindow):
         scene.selectionChanged.connect(self._update_status)
         scene.sig_context_menu.connect(self._context_menu)
         view = CanvasView(scene)
-        view.sig_zoom_changed.connect(lambda _z: self._update_status())
+        view.sig_zoom_changed.connect(self._update_status)
         return view
 
     # -- current canvas ------------------------------------------------------------------
@@ -150,11 +164,11 @@ class MainWindow(QMainWindow):
                 view.canvas.set_connect_mode(a.isChecked())
         self._update_status()
 
-    def _update_status(self) -> None:
+    def _update_status(self, *_args: object) -> None:
         if hasattr(self, "status"):
             self.status.refresh()
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_args: object) -> None:
         name = self.path.name if self.path else self.project.name
         self.setWindowTitle(f"{name}[*] — ThreatCanvas {app.__version__}")
         self.setWindowModified(not self.undo.stack.isClean())

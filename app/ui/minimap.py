@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from app.ui.view import CanvasView
 
@@ -52,6 +53,8 @@ class MiniMapPanel(QWidget):
     def render_scene(self) -> None:
         """Re-render the diagram into the cache pixmap."""
         self._pixmap = None
+        if self.view is not None and not (isValid(self.view) and isValid(self.view.canvas)):
+            self.view = None
         if self.view is None or self.width() < 4 or self.height() < 4:
             self.update()
             return

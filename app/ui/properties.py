@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.commands import Rename, RenameDiagram, ReplaceElement, SetNotes, SetProperty
 from app.domain import Element, PropertySpec, PropertyType, PropertyValue
@@ -95,7 +96,7 @@ class PropertiesPanel(QScrollArea):
         self._form_host: QWidget | None = None
         bridge.sig_element_changed.connect(self._on_changed)
         bridge.sig_element_removed.connect(self._on_removed)
-        bridge.sig_diagram_renamed.connect(lambda *_: self.refresh())
+        bridge.sig_diagram_renamed.connect(self.refresh)
         self.refresh()
 
     def set_scene(self, scene: DiagramScene | None) -> None:
@@ -125,9 +126,11 @@ class PropertiesPanel(QScrollArea):
         box.setMinimumContentsLength(6)
         return box
 
-    def refresh(self) -> None:
+    def refresh(self, *_args: object) -> None:
         """Rebuild the form for the current selection."""
         sc = self.scene
+        if not isValid(self) or (sc is not None and not isValid(sc)):
+            return
         form = self._new_form()
         self.element_id = None
         if sc is None:

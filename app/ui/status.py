@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QToolButton
+from shiboken6 import isValid
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -30,13 +31,15 @@ class StatusPanel:
         self.refresh()
 
     def refresh(self) -> None:
-        v = self.win.current_view()
-        if v is None:
+        v = self.win.current_view() if isValid(self.win) else None
+        if v is None or not isValid(v):
             self.selection.setText("")
             self.counts.setText("")
             self.zoom.setText("")
             return
         sc = v.canvas
+        if not isValid(sc) or not isValid(self.selection):
+            return
         sel = len(sc.selected_ids())
         self.selection.setText(f"{sel} selected" if sel else "Nothing selected")
         d = sc.diagram

@@ -45,9 +45,12 @@ class DiagramTabs(QTabWidget):
         self.tabBar().tabMoved.connect(self._tab_moved)
         self.tabCloseRequested.connect(self._close_requested)
         self.tabBarDoubleClicked.connect(self._rename_dialog)
-        self.currentChanged.connect(lambda _i: self.sig_view_changed.emit(self.current_view()))
+        self.currentChanged.connect(self._current_changed)
         for i, d in enumerate(project.diagrams):
             self._on_added(d.id, i)
+
+    def _current_changed(self, _index: int) -> None:
+        self.sig_view_changed.emit(self.current_view())
 
     def current_view(self) -> CanvasView | None:
         w = self.currentWidget()

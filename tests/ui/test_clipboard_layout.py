@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -108,7 +110,7 @@ def test_align_and_distribute(window):
     assert {d.get(i).rect.y for i in ("u", "p", "s")} == {0}
     window.actions_by_name["distribute_h"].trigger()
     xs = sorted((d.get(i).rect.x, d.get(i).rect.right) for i in ("u", "p", "s"))
-    gaps = [b[0] - a[1] for a, b in zip(xs, xs[1:], strict=False)]
+    gaps = [b[0] - a[1] for a, b in pairwise(xs)]
     assert abs(gaps[0] - gaps[1]) < 1e-6
     assert window.undo.labels() == ["Align top", "Distribute horizontal"]
 
@@ -145,7 +147,7 @@ def test_diagram_tabs_add_rename_reorder_remove_undo(window):
     tabs.rename_diagram(did, "Inference")
     assert tabs.tabText(2) == "Inference" and p.diagram(did).name == "Inference"
     tabs.tabBar().moveTab(2, 0)
-    assert [d.id for d in p.diagrams][0] == did
+    assert p.diagrams[0].id == did
     tabs.remove_diagram(did)
     assert tabs.count() == 2 and did not in [d.id for d in p.diagrams]
     window.undo.undo()  # remove
