@@ -102,3 +102,23 @@ def test_segment_intersection_cases() -> None:
 def test_polyline_intersection_is_symmetric(a: list[Point], b: list[Point]) -> None:
     assert polylines_intersect(a, b) == polylines_intersect(b, a)
     assert polylines_intersect(a, a)
+
+
+rects = st.builds(Rect, st.integers(0, 300), st.integers(0, 300), st.integers(1, 300),
+                  st.integers(1, 300))
+
+
+@given(st.lists(rects, min_size=1, max_size=4), rects, rects)
+def test_a_flow_crosses_a_box_exactly_when_one_end_is_inside(boxes: list[Rect], a: Rect,
+                                                               b: Rect) -> None:
+    d = Diagram("D", "d")
+    for i, r in enumerate(boxes):
+        d.add(make_box(ElementKind.BOUNDARY_BOX, "GE.TB.B", "", r, element_id=f"tb{i}"))
+    d.add(make_box(ElementKind.PROCESS, "GE.P", "", a, element_id="a"))
+    d.add(make_box(ElementKind.DATA_STORE, "GE.DS", "", b, element_id="b"))
+    d.add(make_flow("a", "b", element_id="f"))
+    inside_a = set(containing_boundaries(d.elements, "a"))
+    inside_b = set(containing_boundaries(d.elements, "b"))
+    assert set(crossed_boundaries(d.elements, "f")) == inside_a ^ inside_b
+    areas = [d.get(i).rect.area() for i in containing_boundaries(d.elements, "a")]
+    assert areas == sorted(areas, reverse=True)  # outermost first
