@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from app.domain import FileError, Project
+from app.domain import DomainError, FileError, Project
 from app.io.yaml_read import FORMAT, project_from_data
 from app.io.yaml_safe import MAX_CHARS, ModelFormatError, load_data
 from app.io.yaml_write import dump_text, project_data
@@ -60,7 +60,10 @@ def write(project: Project, path: str | os.PathLike[str]) -> None:
     A failure leaves any previous file at `path` untouched.
     """
     p = Path(path)
-    text = dumps(project)
+    try:
+        text = dumps(project)
+    except DomainError as err:
+        raise FileError(p, f"cannot save: {err}") from None
     folder = p.parent if str(p.parent) else Path(".")
     tmp_name: str | None = None
     try:

@@ -223,8 +223,7 @@ class _Reader:
         if m.get("properties") is not None:
             pm = self.mapping(m["properties"], m.line_of("properties"), f"{what}: properties")
             for k, v in pm.items():
-                if not isinstance(v, str | bool | int | float) or (
-                        isinstance(v, float) and not math.isfinite(v)):
+                if not isinstance(v, str | bool | int | float):
                     raise self.fail(pm.line_of(k), f"{what}: property {k!r} must be text, a "
                                                    "number or true/false")
                 props[str(k)] = v

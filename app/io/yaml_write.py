@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from app.domain import Element, ElementKind, Point, Project, ThreatRecord, Triage
+from app.domain import DomainError, Element, ElementKind, Point, Project, ThreatRecord, Triage
 
 FORMAT = "threatcanvas/1"
 
@@ -45,6 +45,8 @@ _Dumper.add_representer(_Flow, _flow)
 
 def _num(v: float) -> float | int:
     """Coordinates: integral values as ints (10.0 → 10), others exactly (repr)."""
+    if isinstance(v, float) and not math.isfinite(v):
+        raise DomainError(f"coordinate {v} is not a finite number")
     if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) < 2**53:
         return int(v)
     return v
@@ -65,6 +67,13 @@ def _put(out: dict[str, Any], key: str, value: Any, default: Any) -> None:
 
 def element_data(e: Element) -> dict[str, Any]:
     """One element as plain data, keys in the documented order."""
+    try:
+        return _element_data(e)
+    except DomainError as err:
+        raise DomainError(f"element {e.name or e.id!r}: {err}") from None
+
+
+def _element_data(e: Element) -> dict[str, Any]:
     out: dict[str, Any] = {"id": e.id, "kind": e.kind.value, "type": e.type_id}
     _put(out, "name", e.name, "")
     if e.rect is not None:

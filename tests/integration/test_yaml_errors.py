@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from app.domain import FileError
+from app.domain import FileError, Rect
 from app.io import yaml_format as yf
 from app.io.yaml_safe import MAX_DEPTH, ModelFormatError
 
@@ -194,3 +194,16 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
 def test_write_into_missing_folder(tmp_path: Path) -> None:
     with pytest.raises(FileError, match="folder does not exist"):
         yf.write(yf.loads(HEAD + NODE), tmp_path / "no" / "m.tc.yaml")
+
+
+def test_non_finite_values(tmp_path: Path) -> None:
+    p = yf.loads(HEAD + NODE + "        properties: {budget: .inf}\n")
+    assert p.diagrams[0].get("a").properties["budget"] == float("inf")
+    assert yf.dumps(yf.loads(yf.dumps(p))) == yf.dumps(p)
+    d = p.diagrams[0]
+    d.set_rect("a", Rect(float("nan"), 0, 1, 1))
+    target = tmp_path / "m.tc.yaml"
+    target.write_text("old\n")
+    with pytest.raises(FileError, match="cannot save: element 'a': coordinate nan is not"):
+        yf.write(p, target)
+    assert target.read_text() == "old\n"

@@ -26,7 +26,7 @@ coord = st.one_of(st.integers(-10**6, 10**6),
 size = st.one_of(st.integers(0, 10**4), st.floats(0, 1e6, allow_nan=False))
 point = st.builds(Point, coord, coord)
 prop_value = st.one_of(text, st.booleans(), st.integers(-10**12, 10**12),
-                       st.floats(allow_nan=False, allow_infinity=False))
+                       st.floats(allow_nan=False))
 props = st.dictionaries(text, prop_value, max_size=4)
 extra = st.dictionaries(text, text, max_size=2)
 box_kinds = [k for k in ElementKind if k.is_box]
