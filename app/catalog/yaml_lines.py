@@ -45,14 +45,20 @@ class YamlSyntaxError(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases (catalog files never need them)."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml parses ~7x faster
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise YamlSyntaxError("aliases (*name) are not allowed", event.start_mark.line + 1)
-        return super().compose_node(parent, index)
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """A safe loader that refuses aliases (catalog files never need them).
+
+    An alias makes the composer hand the same node to the constructor twice; our
+    constructors are not generators, so a second visit can only be an alias.
+    """
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise YamlSyntaxError("aliases (*name) are not allowed", node.start_mark.line + 1)
+        return super().construct_object(node, deep)
 
 
 def _construct_map(loader: _Loader, node: MappingNode) -> LineMap:
