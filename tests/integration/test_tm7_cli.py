@@ -82,3 +82,20 @@ def test_pack_import_real_template(shared_dir: Path, tmp_path: Path, capsys) -> 
     assert main(["pack", "import", str(tb7), "-o", str(out)]) == 0
     doc = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert doc["id"] == "tmt-sdl-tm-knowledge-base-core" and len(doc["threats"]) == 47
+
+
+@pytest.mark.parametrize("suffix", [".tcm", ".tc.yaml"])
+def test_import_survives_saving_and_reopening(shared_dir: Path, tmp_path: Path,
+                                               suffix: str) -> None:
+    from app.io.yaml_format import dumps
+    from app.services.files import all_suffixes, load_project, save_project
+
+    if suffix not in all_suffixes():
+        pytest.skip(f"{suffix} not supported in this checkout")
+    for src in (DATA / "minimal.tm7",
+                shared_dir / "corpus" / "tm7" / "tris790__tm8__aws-example.tm7"):
+        project = read_tm7(src)
+        out = tmp_path / ("p" + suffix)
+        save_project(project, out)
+        assert dumps(load_project(out)) == dumps(project)
+        out.unlink()

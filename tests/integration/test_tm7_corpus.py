@@ -201,7 +201,9 @@ def test_tb7_templates_become_packs(shared_dir: Path, name: str) -> None:
     pack = read_tb7(path)
     assert pack["version"] == manifest.get("version")
     assert pack["name"] == manifest.get("name")
-    assert len(pack["types"]) == len({t.xpath(f"string({L('ID')})") for t in types})
+    ids = {t.xpath(f"string({L('ID')})").strip() for t in types}
+    assert set(pack["types"]) == ids - set(GENERIC)
+    assert all(spec["parent"] for spec in pack["types"].values())  # ROOT for custom generics
     assert len(pack["threats"]) == len(threat_types)
     for threat, tt in zip(pack["threats"], threat_types, strict=True):
         assert threat["id"] == tt.xpath(f"string({L('Id')})").strip()

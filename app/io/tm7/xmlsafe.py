@@ -76,8 +76,9 @@ def xsi_type(el: etree._Element) -> str:
     return (el.get(_XSI_TYPE) or "").rpartition(":")[2]
 
 
-def _decode_check(path: Path, data: bytes) -> None:
-    """Refuse DTD markup and unsupported encodings before the parser sees a byte."""
+def _decode_check(path: Path, data: bytes) -> bytes:
+    """Refuse DTD markup and unsupported encodings before the parser sees a byte; returns
+    the bytes for the parser (UTF-16 without a byte-order mark gets one)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
         if data.startswith(b"\xff\xfe") or data[:2] == b"<\x00":
             codec = "utf-16-le"
@@ -90,7 +91,9 @@ def _decode_check(path: Path, data: bytes) -> None:
             raise Tm7Error(path, "is not valid UTF-16 text") from None
         if _DTD_TEXT_RE.search(textual):
             raise Tm7Error(path, "contains a DOCTYPE or entity declaration, which is refused")
-        return
+        if body is data:
+            return (b"\xff\xfe" if codec == "utf-16-le" else b"\xfe\xff") + data
+        return data
     if data.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
         raise Tm7Error(path, "is UTF-32 encoded; only UTF-8 and UTF-16 are supported")
     if _DTD_RE.search(data):
@@ -100,6 +103,7 @@ def _decode_check(path: Path, data: bytes) -> None:
     if m and m.group(1).lower() not in _OK_ENCODINGS:
         raise Tm7Error(path, f"declares encoding {m.group(1)!r}; only UTF-8 and UTF-16 "
                              "are supported")
+    return data
 
 
 def _sniff(path: Path, data: bytes) -> None:
@@ -153,7 +157,7 @@ def parse(path: str | os.PathLike[str], data: bytes | None = None,
     else:
         p = Path(path)
     _sniff(p, data)
-    _decode_check(p, data)
+    data = _decode_check(p, data)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False,
@@ -164,7 +168,7 @@ def parse(path: str | os.PathLike[str], data: bytes | None = None,
     except etree.XMLSyntaxError as err:
         line = getattr(err, "lineno", None)
         where = f" (line {line})" if line else ""
-        msg = str(err.msg if getattr(err, "msg", None) else err).split(", line")[0]
+        msg = str(err.msg if getattr(err, "msg", None) else err).split(", line")[0].strip()
         if data.lstrip()[:1] not in (b"<", b"\xef", b"\xff", b"\xfe") and b"<" not in data[:64]:
             raise Tm7Error(p, "is not XML (not a Threat Modeling Tool file)") from None
         raise Tm7Error(p, f"is not well-formed XML{where}: {msg} — truncated or damaged?") from None
