@@ -7,8 +7,7 @@ from pathlib import Path
 from app.catalog.errors import StencilError
 from app.catalog.paths import stencils_dir
 from app.catalog.registry import StencilRegistry
-from app.catalog.stencil_files import Loaded, file_order, read_file
-from app.catalog.yaml_lines import LineMap
+from app.catalog.stencil_files import Definitions, Loaded, file_order, read_file
 from app.domain import GENERIC_TYPES, KIND_BY_GENERIC_TYPE
 
 
@@ -22,17 +21,16 @@ def load_stencils(folder: Path | None = None) -> StencilRegistry:
     if not root.is_dir():
         raise StencilError(root, "stencils folder not found")
     files = sorted((read_file(p) for p in sorted(root.glob("*.yaml"))), key=file_order)
-    defs: dict[str, tuple[LineMap, object]] = {}
+    defs: Definitions = {}
     for f in files:
         for key, (body, owner) in f.definitions().items():
             if key in defs:
-                first = defs[key][1]
                 raise f.fail(body.line, f"property definition {key!r} is already defined in "
-                                        f"{getattr(first, 'path', '?')}")
+                                        f"{defs[key][1].path.name}")
             defs[key] = (body, owner)
     loaded: dict[str, Loaded] = {}
     for f in files:
-        for item in f.stencils(root, defs):  # type: ignore[arg-type]
+        for item in f.stencils(root, defs):
             sid = item.stencil.id
             if sid in loaded:
                 first = loaded[sid]

@@ -76,7 +76,7 @@ class _File:
         return tuple(str(v) for v in items)
 
     # -- property schemas --------------------------------------------------------------
-    def definitions(self) -> dict[str, tuple[LineMap, _File]]:
+    def definitions(self) -> Definitions:
         raw = self.doc.get("property_definitions")
         if raw is None:
             return {}
@@ -84,7 +84,7 @@ class _File:
             raise self.fail(self.doc.line_of("property_definitions"),
                             "property_definitions must be a mapping of key → definition")
         defs = raw
-        out: dict[str, tuple[LineMap, _File]] = {}
+        out: Definitions = {}
         for key, body in defs.items():
             what = f"property definition {key!r}"
             m = self.mapping(body, defs.line_of(key), what, _PROPERTY_KEYS[1:])
@@ -127,7 +127,7 @@ class _File:
         return PropertySpec(key, label, ptype, default, choices, self.text(m, "help", what, ""))
 
     def properties(self, m: LineMap, what: str,
-                   defs: dict[str, tuple[LineMap, _File]]) -> tuple[PropertySpec, ...]:
+                   defs: Definitions) -> tuple[PropertySpec, ...]:
         if m.get("properties") is None:
             return ()
         items = self.seq(m["properties"], m.line_of("properties"), f"{what}: field 'properties'")
@@ -155,7 +155,7 @@ class _File:
         return tuple(specs)
 
     # -- stencils ----------------------------------------------------------------------
-    def stencils(self, folder: Path, defs: dict[str, tuple[LineMap, _File]]) -> list[Loaded]:
+    def stencils(self, folder: Path, defs: Definitions) -> list[Loaded]:
         category = self.text(self.doc, "category", "the file", "Other")
         raw = self.doc.get("stencils")
         if raw is None:
@@ -165,7 +165,7 @@ class _File:
                 for i, item in enumerate(items)]
 
     def stencil(self, folder: Path, item: Any, line: int, category: str,
-                defs: dict[str, tuple[LineMap, _File]]) -> Loaded:
+                defs: Definitions) -> Loaded:
         m = self.mapping(item, line, "stencil", _STENCIL_KEYS)
         sid = self.text(m, "id", "stencil")
         what = f"stencil {sid!r}"
@@ -221,6 +221,10 @@ class _File:
             raise self.fail(m.line_of("size"), f"{what}: field 'size' must be [width, height] "
                                                "with a positive width")
         return (float(raw[0]), float(raw[1]))
+
+
+Definitions = dict[str, tuple[LineMap, _File]]
+"""Shared property definitions: key → (its mapping, the file that defines it)."""
 
 
 def read_file(path: Path) -> _File:

@@ -204,3 +204,19 @@ def test_not_utf8_and_missing_folder(tmp_path: Path) -> None:
         load_stencils(folder)
     with pytest.raises(StencilError, match="not found"):
         load_stencils(tmp_path / "nowhere")
+
+
+def test_property_definitions_are_checked(tmp_path: Path) -> None:
+    err = broken(tmp_path / "a", """\
+        property_definitions:
+          trust_level: {type: bool, label: Again, help: Twice.}
+        """)
+    assert "'trust_level' is already defined in generic.yaml" in str(err) and err.line == 2
+    err = broken(tmp_path / "b", "property_definitions: [a, b]\n")
+    assert "property_definitions must be a mapping" in str(err)
+    err = broken(tmp_path / "c", """\
+        property_definitions:
+          level: {type: choice, choices: [low, high], default: medium}
+        """)
+    assert "property definition 'level'" in str(err) and "'medium'" in str(err)
+    assert err.path.endswith("extra.yaml") and err.line == 2
