@@ -23,6 +23,7 @@ class ModelFormatError(FileError):
     """A model file that is not valid: names the file, the line and what is wrong."""
 
     def __init__(self, path: object, reason: str, line: int | None = None) -> None:
+        reason = " ".join(reason.split())  # always one line
         super().__init__(path, f"line {line}: {reason}" if line else reason)
         self.line = line
 
@@ -175,8 +176,9 @@ def load_data(text: str, path: object) -> Any:
     """Parse YAML text into LineDict/LineList/scalars; any problem is a ModelFormatError."""
     if len(text) > MAX_CHARS:
         raise ModelFormatError(path, f"file is larger than {MAX_CHARS // (1024 * 1024)} MB")
-    source = _events(text)
+    source = None
     try:
+        source = _events(text)
         return _Builder().build(source)
     except _Refused as err:
         raise ModelFormatError(path, err.reason, err.line) from None
@@ -185,8 +187,13 @@ def load_data(text: str, path: object) -> Any:
         what = " ".join(str(x) for x in (err.context, err.problem) if x) or "invalid YAML"
         raise ModelFormatError(path, f"invalid YAML: {what}",
                                mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as err:
+        line = text[: err.position].count("\n") + 1 if isinstance(err.position, int) else None
+        raise ModelFormatError(path, f"character {err.character!r} is not allowed in YAML "
+                                     f"({err.reason})", line) from None
     except (yaml.YAMLError, ValueError, TypeError) as err:
-        raise ModelFormatError(path, f"invalid YAML: {err}") from None
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ModelFormatError(path, f"invalid YAML: {first}") from None
     finally:
         dispose = getattr(source, "dispose", None)
         if dispose is not None:
