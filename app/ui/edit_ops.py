@@ -13,7 +13,7 @@ from app.commands import (
     SetGeometry,
     copy_selection,
 )
-from app.domain import Element, Rect
+from app.domain import Element, ElementKind, Rect
 from app.domain.topology import containing_boundaries
 from app.engine.layout import layered_layout
 from app.ui import clipboard
@@ -174,7 +174,9 @@ def auto_layout(scene: DiagramScene) -> bool:
     edges = [(f.source_id, f.target_id) for f in d.flows() if f.source_id and f.target_id]
     x0 = min(n.rect.x for n in nodes)  # type: ignore[union-attr]
     y0 = min(n.rect.y for n in nodes)  # type: ignore[union-attr]
-    pos = layered_layout(sizes, edges, origin=(x0, y0), initial=centres, groups=inner)
+    entities = [n.id for n in nodes if n.kind is ElementKind.EXTERNAL_ENTITY]
+    pos = layered_layout(sizes, edges, origin=(x0, y0), initial=centres, groups=inner,
+                         first=entities)
     new: dict[str, Element] = {}
     rects: dict[str, QRectF] = {}
     for n in nodes:

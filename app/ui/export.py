@@ -23,6 +23,7 @@ def _render(scene: DiagramScene, painter: QPainter, target: QRectF, source: QRec
     selected = scene.selected_ids()
     hovered = [it for it in scene.element_items.values() if it.hovered]
     scene.blockSignals(True)
+    scene.draw_grid = False
     scene.clearSelection()
     for it in hovered:
         it.hovered = False
@@ -33,6 +34,7 @@ def _render(scene: DiagramScene, painter: QPainter, target: QRectF, source: QRec
             scene.element_items[eid].setSelected(True)
         for it in hovered:
             it.hovered = True
+        scene.draw_grid = True
         scene.blockSignals(False)
 
 

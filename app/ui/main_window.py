@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.children_windows: list[MainWindow] = []
         self.theme_mode = "system"
         self.theme = make_theme()
+        self._system_palette = QApplication.palette()
         self.snap_enabled = True
         self.presenting = False
         self._saved_state: tuple[bytes, bool] | None = None
@@ -250,6 +251,11 @@ class MainWindow(QMainWindow):
             sc.snap_enabled = on
 
     def set_theme_mode(self, mode: str) -> None:
+        from app.ui.style import set_palette_mode
+
+        qapp = QApplication.instance()
+        if isinstance(qapp, QApplication):
+            set_palette_mode(qapp, mode, self._system_palette)
         self.theme_mode = mode
         dark = None if mode == "system" else mode == "dark"
         self.theme = make_theme(dark).with_label_scale(self.theme.label_scale)

@@ -73,7 +73,11 @@ class MiniMapPanel(QWidget):
         scale = min(target.width() / src.width(), target.height() / src.height())
         w, h = src.width() * scale, src.height() * scale
         self._target = QRectF((target.width() - w) / 2, (target.height() - h) / 2, w, h)
-        sc.render(p, self._target, src)
+        sc.draw_grid = False
+        try:
+            sc.render(p, self._target, src)
+        finally:
+            sc.draw_grid = True
         p.end()
         self._pixmap = pm
         self.update()

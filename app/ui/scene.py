@@ -53,6 +53,7 @@ class DiagramScene(QGraphicsScene):
         self._flows_at: dict[str, set[str]] = {}
         self._pairs: dict[frozenset[str], list[str]] = {}
         self.interaction = None
+        self.draw_grid = True
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(QRectF(-2000, -2000, 8000, 6000))
         bridge.sig_element_added.connect(self._on_added)
@@ -344,6 +345,8 @@ class DiagramScene(QGraphicsScene):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         t = self.theme
         painter.fillRect(rect, t.background)
+        if not self.draw_grid:
+            return
         zoom = self.zoom
         step = GRID * (1 if zoom >= 1.5 else 2 if zoom >= 0.7 else 5 if zoom >= 0.3 else 0)
         if not step:
