@@ -129,8 +129,9 @@ class StencilRegistry:
         """Values converted to the types of the stencil's schema (e.g. 'yes' → True).
 
         Keys outside the schema are kept verbatim (imported tools add their own) unless
-        `strict`. An unknown type uses the generic stencil of `kind` when given. Raises
-        PropertyValueError listing every value that does not fit.
+        `strict`; None means unset and is dropped. An unknown type uses the generic
+        stencil of `kind` when given. Raises PropertyValueError listing every value that
+        does not fit.
         """
         s = self._by_id.get(type_id)
         if kind is not None and (s is None or s.kind is not kind):
@@ -140,6 +141,8 @@ class StencilRegistry:
         out: dict[str, PropertyValue] = {}
         problems: list[str] = []
         for key, value in values.items():
+            if value is None:  # unset: the stencil default applies
+                continue
             spec = s.spec(key)
             if spec is None:
                 if strict:

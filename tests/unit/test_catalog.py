@@ -183,6 +183,7 @@ def test_coerce_properties(reg: StencilRegistry) -> None:
                                 {"authenticates": "Yes", "exposure": "partner",
                                  "tmt-guid-1": "kept"})
     assert out == {"authenticates": True, "exposure": "partner", "tmt-guid-1": "kept"}
+    assert reg.coerce_properties("ai.llm", {"exposure": None}) == {}
     assert reg.coerce_properties("ai.federated_aggregator",
                                  {"min_clients_per_round": "10"}) == {
         "min_clients_per_round": 10}
