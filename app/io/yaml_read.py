@@ -91,6 +91,11 @@ class _Reader:
             return v
         raise self.fail(m.line_of(key), f"{what}: {key} must be a whole number")
 
+    def level(self, m: LineDict, key: str, what: str) -> int:
+        """A threat's likelihood or impact: a whole number, 3 when absent."""
+        v = self.integer(m, key, what, 3)
+        return 3 if v is None else v
+
     def number(self, v: Any, line: int, what: str) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
             raise self.fail(line, f"{what} must be numbers")
@@ -100,6 +105,13 @@ class _Reader:
         if not isinstance(v, list) or len(v) != 2:
             raise self.fail(line, f"{what} must be a pair of numbers [x, y]")
         return Point(self.number(v[0], line, what), self.number(v[1], line, what))
+
+    def opt_point(self, m: LineDict, key: str, what: str) -> Point | None:
+        return None if m.get(key) is None else self.point(m[key], m.line_of(key),
+                                                            f"{what}: {key}")
+
+    def opt_ref(self, m: LineDict, key: str, what: str) -> str | None:
+        return None if m.get(key) is None else self.text(m, key, what)
 
     def point_list(self, m: LineDict, key: str, what: str) -> tuple[Point, ...]:
         if m.get(key) is None:
@@ -227,21 +239,15 @@ class _Reader:
                     raise self.fail(pm.line_of(k), f"{what}: property {k!r} must be text, a "
                                                    "number or true/false")
                 props[str(k)] = v
-        def opt_point(key: str) -> Point | None:
-            if m.get(key) is None:
-                return None
-            return self.point(m[key], m.line_of(key), f"{what}: {key}")
-
-        def opt_ref(key: str) -> str | None:
-            return None if m.get(key) is None else self.text(m, key, what)
-
         e = Element(
             id=eid, kind=kind, type_id=self.text(m, "type", what, kind.generic_type),
             name=self.text(m, "name", what, ""), properties=props,
             notes=self.text(m, "notes", what, ""), rect=rect,
-            source_id=opt_ref("source"), target_id=opt_ref("target"),
-            source_point=opt_point("source_point"), target_point=opt_point("target_point"),
-            waypoints=self.point_list(m, "waypoints", what), label_pos=opt_point("label_pos"),
+            source_id=self.opt_ref(m, "source", what), target_id=self.opt_ref(m, "target", what),
+            source_point=self.opt_point(m, "source_point", what),
+            target_point=self.opt_point(m, "target_point", what),
+            waypoints=self.point_list(m, "waypoints", what),
+            label_pos=self.opt_point(m, "label_pos", what),
             routing=self.text(m, "routing", what, "straight"),
             points=self.point_list(m, "points", what), extra=self.str_map(m, "extra", what),
         )
@@ -268,8 +274,8 @@ class _Reader:
                 diagram_id=self.text(m, "diagram_id", what, ""),
                 rule_id=self.text(m, "rule_id", what, ""), pack=self.text(m, "pack", what, ""),
                 origin=self.text(m, "origin", what, "custom"),
-                likelihood=self.integer(m, "likelihood", what, 3) or 0,
-                impact=self.integer(m, "impact", what, 3) or 0,
+                likelihood=self.level(m, "likelihood", what),
+                impact=self.level(m, "impact", what),
                 atlas=tuple(self.text_list(m, "atlas", what)),
                 owasp=tuple(self.text_list(m, "owasp", what)),
                 extra=self.str_map(m, "extra", what),
