@@ -94,7 +94,10 @@ def test_threats_and_triage(project) -> None:
 def test_knowledge_base_pack(project) -> None:
     pack = project.rule_packs[PACK]
     assert pack["id"] == PACK and pack["name"] == "Tiny KB" and pack["version"] == "1.2.3"
-    assert pack["types"]["SE.P.TMCore.WebApp"] == {"parent": "GE.P", "name": "Web Application"}
+    # a TMT type with a clear ThreatCanvas stencil descends from it (and so from GE.P)
+    assert pack["types"]["SE.P.TMCore.WebApp"] == {"parent": "generic.web_app",
+                                                   "name": "Web Application"}
+    assert pack["types"]["SE.EI.TMCore.Browser"] == {"parent": "GE.EI", "name": "Browser"}
     assert "GE.P" not in pack["types"]  # generic types are built in everywhere
     # a type the model uses but the KB forgot still descends from its generic type
     assert pack["types"]["SE.DF.TMCore.HTTPS"]["parent"] == "GE.DF"

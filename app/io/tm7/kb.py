@@ -36,6 +36,24 @@ LEVELS_BY_PRIORITY: dict[str, tuple[int, int]] = {
     "low": (2, 2),
 }
 
+#: TMT standard types with a clear ThreatCanvas stencil of the same DFD kind. The type keeps
+#: its TMT id (so TMT's own filters match it); the stencil becomes its parent, so `is 'GE.P'`
+#: still holds through the stencil and our packs' `is 'generic.web_app'` holds too.
+STENCIL_FOR_TMT_TYPE: dict[str, tuple[str, str]] = {
+    "SE.P.TMCore.WebApp": ("GE.P", "generic.web_app"),
+    "SE.P.TMCore.WebSvc": ("GE.P", "generic.web_app"),
+    "SE.P.TMCore.WebAPI": ("GE.P", "generic.web_app"),
+    "SE.P.TMCore.AzureAppServiceWebApp": ("GE.P", "generic.web_app"),
+    "SE.P.TMCore.AzureAppServiceApiApp": ("GE.P", "generic.web_app"),
+    "SE.DS.TMCore.SQL": ("GE.DS", "generic.database"),
+    "SE.DS.TMCore.NoSQL": ("GE.DS", "generic.database"),
+    "SE.DS.TMCore.AzureSQLDB": ("GE.DS", "generic.database"),
+    "SE.DS.TMCore.AzureMySQLDB": ("GE.DS", "generic.database"),
+    "SE.DS.TMCore.AzurePostgresDB": ("GE.DS", "generic.database"),
+    "SE.P.TMCore.AzureDocumentDB": ("GE.DS", "generic.database"),
+    "SE.EI.TMCore.User": ("GE.EI", "actor.end_user"),
+}
+
 #: An include that never holds: TMT's reading of an empty include.
 _NEVER = "source is 'ROOT' and source is not 'ROOT'"
 _TEMPLATE_RE = re.compile(r"\{(source|target|flow)\.name\}", re.IGNORECASE)
@@ -151,7 +169,11 @@ def pack_from_kb(kb: etree._Element, source: str) -> dict[str, Any]:
             continue  # GE.P, GE.DF, …: every hierarchy knows them already
         # A custom generic type (a GUID) hangs from TMT's ROOT, as in the file; nothing
         # matches `is 'ROOT'`'s descendants but such custom roots, as in TMT.
-        types.setdefault(t["id"], {"parent": t["parent"] or "ROOT", "name": t["name"]})
+        parent = t["parent"] or "ROOT"
+        generic, stencil = STENCIL_FOR_TMT_TYPE.get(t["id"], ("", ""))
+        if parent == generic:
+            parent = stencil
+        types.setdefault(t["id"], {"parent": parent, "name": t["name"]})
     k = kids(kb)
     categories: dict[str, str] = {}
     for c in children(k.get("ThreatCategories"), "ThreatCategory"):
