@@ -31,10 +31,10 @@ class Sample:
         return f"<{SAMPLE}>"
 
 
-@pytest.fixture(scope="module")
-def sample() -> Sample:
-    shared = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "tm7"
-    path = shared / SAMPLE
+@pytest.fixture
+def sample(shared_dir: Path) -> Sample:
+    """Built once per test function; hypothesis then runs every example against it."""
+    path = shared_dir / "corpus" / "tm7" / SAMPLE
     if not path.exists():
         pytest.skip("no tm7 corpus")
     return Sample(path.read_bytes())
