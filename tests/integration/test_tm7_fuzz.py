@@ -59,7 +59,7 @@ byte_edits = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])
 @given(edits=byte_edits)
 def test_byte_mutations(sample, tmp_path: Path, edits) -> None:
@@ -88,7 +88,7 @@ tree_edits = st.lists(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])
 @given(edits=tree_edits)
 def test_structure_mutations(sample, tmp_path: Path, edits) -> None:
