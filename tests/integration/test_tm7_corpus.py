@@ -222,3 +222,16 @@ def test_tb7_and_embedded_kb_agree(shared_dir: Path) -> None:
     assert {t["id"]: t["include"] for t in tb7["threats"]} == {
         t["id"]: t["include"] for t in tm7["threats"]}
     assert tb7["types"] == tm7["types"]
+
+
+def test_every_imported_pack_compiles(shared_dir: Path) -> None:
+    """Each embedded KB and each template is a valid pack for the engine (all filters parse)."""
+    engine = pytest.importorskip("app.engine")
+    paths = [*sorted((shared_dir / "corpus" / "tm7").glob("*.tm7")),
+             *sorted((shared_dir / "corpus" / "tb7").glob("*.tb7"))]
+    if not paths:
+        pytest.skip("no corpus")
+    for path in paths:
+        doc = read_tb7(path)
+        pack = engine.compile_pack(doc, str(path), builtin=False)
+        assert pack.id == doc["id"]
