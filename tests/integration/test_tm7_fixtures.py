@@ -180,3 +180,10 @@ def test_other_unicode_forms(tmp_path: Path, project, bom: bytes, codec: str) ->
     f = tmp_path / "enc.tm7"
     f.write_bytes(bom + text.encode(codec))
     assert read_tm7(f).counts() == project.counts()
+
+
+def test_dangling_ends_are_flagged_by_validation(project) -> None:
+    lint = pytest.importorskip("app.engine.lint")
+    flagged = {e for m in lint.lint(project.snapshot()) for e in m.element_ids
+               if m.code == "flow-missing-end"}
+    assert F2 in flagged and F1 not in flagged
