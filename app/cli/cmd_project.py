@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("export", help="write a project as a .tc.yaml model file")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("-o", "--output", metavar="OUT", required=True)
+    p.add_argument("-o", "--output", metavar="OUT", required=True,
+                   help="file to write, or - for .tc.yaml text on standard output")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_convert, verb="exported")
 
@@ -93,6 +95,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from app.services.files import load_project, save_project
 
     src = Path(args.file)
+    if args.output == "-" and args.verb == "exported":
+        from app.io.yaml_format import dumps
+
+        sys.stdout.write(dumps(load_project(src)))
+        return 0
     out = Path(args.output)
     _check_out(out, args.force)
     project = load_project(src)

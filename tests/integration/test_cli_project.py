@@ -79,6 +79,11 @@ def test_import_and_export_round_trip(model: Path, tmp_path: Path,
     assert run(capsys, "export", str(a), "-o", str(b), "--force")[0] == 0
 
 
+def test_export_to_standard_output(model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "export", str(model), "-o", "-")
+    assert code == 0 and out == model.read_text(encoding="utf-8")
+
+
 def test_info_json_counts(model: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "info", str(model), "--json")
     assert code == 0
