@@ -16,8 +16,12 @@ def _drop(view, md: QMimeData, pos: QPoint) -> None:
     target = view.viewport()
     actions = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    QApplication.sendEvent(target, QDragEnterEvent(QPointF(pos), actions, md, buttons, mods))
-    QApplication.sendEvent(target, QDragMoveEvent(QPointF(pos), actions, md, buttons, mods))
+    for cls in (QDragEnterEvent, QDragMoveEvent):
+        try:  # Qt 6.12 takes QPointF (QPoint is deprecated); earlier versions take QPoint
+            ev = cls(QPointF(pos), actions, md, buttons, mods)
+        except TypeError:
+            ev = cls(pos, actions, md, buttons, mods)
+        QApplication.sendEvent(target, ev)
     QApplication.sendEvent(target, QDropEvent(QPointF(pos), actions, md, buttons, mods,
                                               QEvent.Type.Drop))
 
