@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -244,4 +245,70 @@ def test_stride_boundary_awareness() -> None:
     _check(_endpoint(), "STRIDE-E01", ("user", "api"), lambda m: m.set("api", authorizes=True),
            True)
     _check(_endpoint(), "STRIDE-R01", ("api",), lambda m: m.set("api", logs_and_monitors=True),
+           True)
+
+
+def _chain(*nodes: tuple[str, str, dict[str, Any]], outside: tuple[str, ...] = ()) -> Model:
+    """Nodes (type, id, props) connected in a line, in order."""
+    m = Model()
+    for type_id, eid, props in nodes:
+        m.node(type_id, eid, inside=eid not in outside, **props)
+    for (_t1, a, _p1), (_t2, b, _p2) in pairwise(nodes):
+        m.flow(a, b)
+    return m
+
+
+def test_label_flipping_needs_crowd_or_outside_labelers() -> None:
+    def build(crowd: bool) -> Model:
+        return _chain(("ai.data_source.internal", "db", {}),
+                      ("ai.labeling", "labels", {"crowd_sourced": crowd}),
+                      ("ai.training_data_store", "lake", {}))
+    _check(build(True), "AIML-003", ("labels",),
+           lambda m: m.set("labels", validates_input=True), True)
+    assert _find(build(False).findings(), "AIML-003", "labels") is None
+    _check(build(True), "AIML-103", ("labels",),
+           lambda m: m.set("labels", output_filtering=True), True)
+
+
+def test_lifecycle_stores_pipelines_and_trackers() -> None:
+    m = _chain(("ai.preprocessing", "prep", {}), ("ai.feature_store", "fs", {}),
+               ("ai.training_job", "train", {}), ("ai.experiment_tracker", "tracker", {}))
+    _check(m, "AIML-006", ("fs",), lambda m: m.set("fs", authorizes=True), True)
+    _check(m, "AIML-061", ("tracker",), lambda m: m.set("tracker", authorizes=True), True)
+    ci = _chain(("ai.cicd_pipeline", "ci", {}), ("ai.model_server", "server", {}))
+    _check(ci, "AIML-040", ("ci",), lambda m: m.set("ci", authorizes=True), True)
+    _check(ci, "AIML-041", ("ci",), lambda m: m.set("ci", sandboxed=True), True)  # holds secrets
+    _check(ci, "AIML-042", ("ci", "server"), lambda m: m.set("ci", artifacts_signed=True), True)
+
+
+def test_model_hub_supply_chain_and_transfer_learning() -> None:
+    def build() -> Model:
+        return _chain(("ai.model_hub", "hub", {}), ("ai.fine_tuning_job", "tune", {}),
+                      outside=("hub",))
+    pin = {"dependencies_pinned": True}
+    _check(build(), "AIML-036", ("hub", "tune"), lambda m: m.set("tune", **pin), True)
+    _check(build(), "AIML-037", ("tune",), lambda m: m.set("tune", **pin), False)
+    _check(build(), "AIML-043", ("hub",), lambda m: m.set("hub", **pin), True)
+
+
+def test_monitoring_gap_disappears_when_the_endpoint_feeds_a_monitor() -> None:
+    _check(_endpoint(), "AIML-054", ("api",), lambda m: m.set("api", logs_and_monitors=True),
+           True)
+    watched = _endpoint()
+    watched.node("ai.monitoring", "monitor")
+    watched.flow("api", "monitor", payload="telemetry")
+    assert _find(watched.findings(), "AIML-054", "api") is None
+
+
+def test_llm_output_handling_misinformation_and_vector_leaks() -> None:
+    def build() -> Model:
+        m = _rag()
+        m.node("generic.database", "orders")
+        m.flow("llm", "orders")
+        return m
+    _check(build(), "AIML-076", ("llm", "orders"),
+           lambda m: m.set("orders", validates_input=True), True)
+    _check(build(), "AIML-078", ("llm",), lambda m: m.set("llm", output_filtering=True), False)
+    _check(build(), "AIML-016", ("vectors",), lambda m: m.set("vectors", authorizes=True), True)
+    _check(build(), "AIML-077", ("llm", "user"), lambda m: m.set("llm", output_filtering=True),
            True)
