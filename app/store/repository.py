@@ -91,6 +91,7 @@ class ProjectStore:
             finally:
                 engine.dispose()
             dbfile.fsync_path(tmp)
+            _drop_journal(p)
             os.replace(tmp, p)
             tmp = None
             dbfile.fsync_dir(folder)
@@ -211,6 +212,17 @@ def _recover(path: Path) -> None:
         raise dbfile.translate(err, path, "recover the file after a crash") from None
     finally:
         engine.dispose()
+
+
+def _drop_journal(path: Path) -> None:
+    """Before a file is replaced, settle a journal a crash left beside it: a stale hot
+    journal would otherwise be "rolled back" into the new file and corrupt it."""
+    if not dbfile.hot_journal(path):
+        return
+    with contextlib.suppress(StoreError):
+        _recover(path)  # restores the old file's last commit and removes the journal
+    with contextlib.suppress(FileNotFoundError):
+        Path(str(path) + "-journal").unlink()  # not a database we can recover: it is replaced
 
 
 def _close(conn: Connection | None) -> None:

@@ -4,19 +4,33 @@ what a batch of events touched. Every function runs inside the caller's transact
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from app.domain import Diagram, DomainError, Project
+from app.domain import Diagram, DomainError, Element, Project
 from app.domain import events as ev
 from app.store import mapping as m
+from app.store import order
 from app.store import schema as s
 
-#: Drawing positions already on disk: diagram id → element id → position.
-Positions = dict[str, dict[str, float]]
+
+@dataclass
+class Stored:
+    """What one diagram's element rows hold: drawing positions, and the element values
+    last written (values are immutable, so `is` tells an unchanged element)."""
+
+    pos: dict[str, float] = field(default_factory=dict)
+    value: dict[str, Element] = field(default_factory=dict)
+
+    def copy(self) -> Stored:
+        return Stored(dict(self.pos), dict(self.value))
+
+
+#: Per diagram id, what is on disk.
+Positions = dict[str, Stored]
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -31,8 +45,10 @@ def read_all(conn: Connection) -> tuple[Project, Positions]:
     for dr in conn.execute(select(s.diagrams).order_by(s.diagrams.c.position)).mappings():
         d = Diagram(dr["name"], dr["id"])
         rows = by_diagram.pop(d.id, [])
-        positions[d.id] = {r.id: r.position for r in rows}
-        _fill(d, [m.element_from_row(r) for r in rows])
+        values = [m.element_from_row(r) for r in rows]
+        positions[d.id] = Stored({r.id: r.position for r in rows},
+                                 {e.id: e for e in values})
+        _fill(d, values)
         p.add_diagram(d)
     if by_diagram:
         raise m.BadRowError(f"elements of a missing diagram {next(iter(by_diagram))!r}")
@@ -82,12 +98,12 @@ def write_all(conn: Connection, p: Project) -> Positions:
     return positions
 
 
-def _write_diagram(conn: Connection, d: Diagram, index: int) -> dict[str, float]:
+def _write_diagram(conn: Connection, d: Diagram, index: int) -> Stored:
     conn.execute(insert(s.diagrams), {"id": d.id, "position": index, "name": d.name})
     rows = [m.element_row(d.id, e, float(i)) for i, e in enumerate(d)]
     if rows:
         conn.execute(insert(s.elements), rows)
-    return {r["id"]: r["position"] for r in rows}
+    return Stored({r["id"]: r["position"] for r in rows}, dict(d.elements))
 
 
 def _write_threat(conn: Connection, p: Project, key: str) -> None:
@@ -185,7 +201,8 @@ def apply_events(conn: Connection, p: Project, events: Iterable[ev.Event],
                          .values(name=current[did][1].name))
     for did, ids in touched.items():
         if did not in whole and did in current:
-            new[did] = _sync_elements(conn, current[did][1], ids, positions.get(did, {}))
+            new[did] = _sync_elements(conn, current[did][1], ids,
+                                      positions.get(did) or Stored())
     for key in threats:
         _write_threat(conn, p, key)
     for key in triage:
@@ -195,65 +212,29 @@ def apply_events(conn: Connection, p: Project, events: Iterable[ev.Event],
     return new
 
 
-def _sync_elements(conn: Connection, d: Diagram, ids: set[str],
-                   stored: dict[str, float]) -> dict[str, float]:
-    """Upsert or delete the touched elements of one diagram and keep drawing order."""
-    pos = dict(stored)
+def _sync_elements(conn: Connection, d: Diagram, ids: set[str], stored: Stored) -> Stored:
+    """Upsert or delete the touched elements of one diagram and keep drawing order; an
+    element whose value and position are unchanged is not written."""
+    st = stored.copy()
     gone = [eid for eid in ids if eid not in d]
     if gone:
         conn.execute(delete(s.elements).where(s.elements.c.diagram_id == d.id,
                                               s.elements.c.id.in_(gone)))
         for eid in gone:
-            pos.pop(eid, None)
-    live = ids - set(gone)
-    order = list(d.elements)
-    placed = _place(order, pos)
-    moved: dict[str, float] = {}
-    if placed is None:  # the order of untouched elements changed: renumber
-        placed = {}
-        for i, eid in enumerate(order):
-            if eid in live:
-                placed[eid] = float(i)
-            elif pos[eid] != i:
-                moved[eid] = float(i)
-    pos.update(placed)
-    pos.update(moved)
-    if live:
+            st.pos.pop(eid, None)
+            st.value.pop(eid, None)
+    moved = order.reposition(list(d.elements), st.pos)
+    st.pos.update(moved)
+    elements = d.elements
+    changed = [eid for eid in ids if eid in elements and elements[eid] is not st.value.get(eid)]
+    if changed:
         conn.execute(insert(s.elements).prefix_with("OR REPLACE"),
-                     [m.element_row(d.id, d.elements[eid], pos[eid]) for eid in live])
-    if moved:
+                     [m.element_row(d.id, elements[eid], st.pos[eid]) for eid in changed])
+        st.value.update((eid, elements[eid]) for eid in changed)
+    written = set(changed)
+    only_moved = [{"eid": k, "pos": v} for k, v in moved.items() if k not in written]
+    if only_moved:
         conn.execute(update(s.elements)
                      .where(s.elements.c.diagram_id == d.id, s.elements.c.id == bindparam("eid"))
-                     .values(position=bindparam("pos")),
-                     [{"eid": k, "pos": v} for k, v in moved.items()])
-    return pos
-
-
-def _place(order: list[str], pos: dict[str, float]) -> dict[str, float] | None:
-    """Positions for the ids of `order` missing from `pos`, between their neighbours;
-    None when the ids that have positions are no longer in increasing order."""
-    out: dict[str, float] = {}
-    prev = -math.inf
-    pending: list[str] = []
-    for eid in order:
-        p = pos.get(eid)
-        if p is None:
-            pending.append(eid)
-            continue
-        if p <= prev:
-            return None
-        if pending:
-            lo = p - len(pending) - 1 if prev == -math.inf else prev
-            step = (p - lo) / (len(pending) + 1)
-            last = lo
-            for k, pid in enumerate(pending, 1):
-                out[pid] = lo + step * k
-                if not last < out[pid] < p:  # no room left between the neighbours
-                    return None
-                last = out[pid]
-            pending = []
-        prev = p
-    start = 0.0 if prev == -math.inf else math.floor(prev) + 1.0
-    for k, pid in enumerate(pending):
-        out[pid] = start + k
-    return out
+                     .values(position=bindparam("pos")), only_moved)
+    return st

@@ -7,6 +7,8 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -303,3 +305,31 @@ def test_failed_full_save_keeps_the_store_usable(good: Path,
         p.set_info("owner", "after")
         store.apply(p, [ev.ProjectInfoChanged("owner", "", "after")])
     assert read(good).owner == "after"
+
+
+def _leave_hot_journal(path: Path) -> None:
+    """Crash (os._exit) in the middle of a big write, leaving a hot rollback journal."""
+    code = ("import os, sqlite3, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('PRAGMA cache_size=1')\n"  # spill changed pages into the file early
+            "db.execute('BEGIN IMMEDIATE')\n"
+            "db.execute('UPDATE elements SET notes = hex(randomblob(3000))')\n"
+            "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True)
+    assert dbfile.hot_journal(path)
+
+
+def test_open_recovers_a_hot_journal(good: Path) -> None:
+    _leave_hot_journal(good)
+    store, p = ProjectStore.open(good)
+    store.close()
+    assert structure(p) == structure(sample_project())
+    assert not Path(str(good) + "-journal").exists()
+
+
+def test_save_as_over_a_crashed_file_drops_its_stale_journal(good: Path) -> None:
+    _leave_hot_journal(good)
+    fresh = Project("Fresh", "fresh-1")
+    write(fresh, good)
+    assert not dbfile.hot_journal(good)
+    assert structure(read(good)) == structure(fresh)
