@@ -13,29 +13,41 @@ from app.domain import Diagram, Project, new_id, now_iso
 EXAMPLE_SUFFIX = ".tc.yaml"
 
 
+def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Usage mistakes print one `error: …` line (no usage dump) and exit 2, like bad input."""
+    def error(message: str) -> Any:
+        parser.exit(2, f"error: {parser.prog}: {message}\n")
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
+
 def register(sub: Any) -> None:
     """Add `new`, `import`, `export` and `info` to the CLI."""
-    p = sub.add_parser("new", help="create a project file, empty or from an example")
+    p = _one_line_errors(sub.add_parser("new", help="create a project file, empty or from "
+                                                    "an example"))
     p.add_argument("out", metavar="OUT", help="file to create (.tc.yaml, …)")
     p.add_argument("--example", metavar="NAME", help="start from a bundled example project")
     p.add_argument("--name", help="project name (default: from the file name or example)")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="convert a model file into a ThreatCanvas project")
+    p = _one_line_errors(sub.add_parser("import", help="convert a model file into a "
+                                                       "ThreatCanvas project"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="OUT", required=True)
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_convert, verb="imported")
 
-    p = sub.add_parser("export", help="write a project as a .tc.yaml model file")
+    p = _one_line_errors(sub.add_parser("export", help="write a project as a .tc.yaml "
+                                                       "model file"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="file to write, or - for .tc.yaml text on standard output")
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.set_defaults(func=cmd_convert, verb="exported")
 
-    p = sub.add_parser("info", help="show what a project contains")
+    p = _one_line_errors(sub.add_parser("info", help="show what a project contains"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="machine-readable counts")
     p.set_defaults(func=cmd_info)

@@ -122,6 +122,20 @@ def test_bad_input_exits_2_with_one_line(args: list[str], needle: str, tmp_path:
     assert not Path("out.tc.yaml").exists()
 
 
+@pytest.mark.parametrize(("args", "needle"), [
+    (["import", "a.tc.yaml"], "error: threatcanvas import: the following arguments are "
+                              "required: -o/--output"),
+    (["info"], "error: threatcanvas info: the following arguments are required: FILE"),
+    (["new"], "error: threatcanvas new: the following arguments are required: OUT"),
+])
+def test_usage_mistakes_are_one_line(args: list[str], needle: str,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.startswith(needle) and err.count("\n") == 1
+
+
 def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                           text=True, timeout=60)
