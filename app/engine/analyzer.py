@@ -12,7 +12,7 @@ from app.engine.evaluate import RuleIndex, subject_findings
 from app.engine.facts import Defaults, ModelFacts
 from app.engine.merge import finish
 from app.engine.packs import RulePack, compile_pack, pack_hierarchy
-from app.engine.paths import PATH_PACK, path_findings
+from app.engine.paths import PATH_PACK, PathIndex
 
 
 class Analyzer:
@@ -29,7 +29,7 @@ class Analyzer:
         self.rules = RuleIndex([])
         self.by_subject: dict[str, list[Finding]] = {}
         self.paths: list[Finding] = []
-        self.path_ids: set[str] = set()
+        self.path_index: PathIndex | None = None
         self.findings: list[Finding] = []
         self._pack_docs: Mapping[str, dict[str, Any]] | None = None
         self._disabled: frozenset[str] | None = None
@@ -81,16 +81,21 @@ class Analyzer:
                 self.by_subject[eid] = found
             else:
                 self.by_subject.pop(eid, None)
-        if (delta.structure or delta.status or delta.sets_changed
-                or not self.path_ids.isdisjoint(delta.dirty)):
-            self._paths()
+        if delta.structure or delta.status:
+            self._paths()  # the graph or its entry points / crown jewels changed
+        elif self.path_index is not None and not self.path_index.members.keys().isdisjoint(
+                delta.dirty):
+            if self.path_index.refresh(delta.dirty):  # names, props, crossings on paths
+                self.paths = self.path_index.findings()
+            else:
+                self._paths()
         return self._finish(snapshot)
 
     def _paths(self) -> None:
         assert self.facts is not None
         on = self.attack_paths and PATH_PACK not in self.facts.snapshot.disabled_packs
-        self.paths = path_findings(self.facts) if on else []
-        self.path_ids = {i for f in self.paths for i in f.path}
+        self.path_index = PathIndex(self.facts) if on else None
+        self.paths = self.path_index.findings() if self.path_index is not None else []
 
     def _finish(self, snapshot: ProjectSnapshot) -> list[Finding]:
         assert self.facts is not None

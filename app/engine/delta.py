@@ -95,6 +95,7 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
                 facts.containers.pop(i, None)
                 delta.structure = True
             facts.crossings.pop(i, None)
+            facts.forget_element(i)
             del facts.elements[i]
             del facts.diagram_of[i]
         elif n is not None:
@@ -107,6 +108,7 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
                 delta.structure = True
             facts.elements[i] = n
             facts.diagram_of[i] = did
+            facts.index_element(n)
     for i in changed:  # link new flows
         o, (n, _did) = olds[i], news[i]
         if n is not None and n.is_flow:
@@ -115,8 +117,11 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
                 delta.structure = True
         elif o is not None and o.is_flow:
             delta.structure = True
-    facts.order = {eid: k for k, eid in enumerate(
-        eid for d in snapshot.diagrams for eid in d.elements)}
+    if len(changed) > 1 or any(olds[i] is None or news[i][0] is None for i in changed):
+        # Drawing order only moves when elements come and go, or on a reorder (which
+        # reports every element of the diagram as changed).
+        facts.order = {eid: k for k, eid in enumerate(
+            eid for d in snapshot.diagrams for eid in d.elements)}
     _geometry(facts, news, boundary_diagrams, delta)
     for i, (n, _did) in news.items():
         if n is None:
@@ -137,6 +142,11 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
             delta.status = True
     _sets(facts, olds, news, delta, bool(boundary_diagrams))
     delta.dirty.discard("")
+    # Interaction rules read their ends' neighbourhood (e.g. `source receives from 'T'`):
+    # every flow touching a dirty node is dirty too.
+    for n in [d for d in delta.dirty if d in facts.in_flows]:
+        delta.dirty.update(facts.in_flows[n])
+        delta.dirty.update(facts.out_flows[n])
     return delta
 
 
@@ -175,6 +185,17 @@ def _geometry(facts: ModelFacts, news: dict[str, tuple[Element | None, str]],
             delta.dirty.update((i, f.source_id or "", f.target_id or ""))
     if boundary_diagrams:
         delta.status = True
+        # A boundary's own type or trust level matters to `inside` and `crosses` atoms.
+        changed_b = {i for i, (n, _d) in news.items() if n is None or n.is_boundary}
+        for i, old in before_c.items():
+            if not changed_b.isdisjoint(old) or not changed_b.isdisjoint(
+                    facts.containers.get(i, ())):
+                delta.dirty.add(i)
+        for i, old in before_x.items():
+            if i in facts.elements and (not changed_b.isdisjoint(old) or not changed_b.isdisjoint(
+                    facts.crossings.get(i, ()))):
+                f = facts.elements[i]
+                delta.dirty.update((i, f.source_id or "", f.target_id or ""))
 
 
 def _sets(facts: ModelFacts, olds: dict[str, Element | None],

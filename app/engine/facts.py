@@ -22,21 +22,20 @@ _TRUE = frozenset({"yes", "true", "1"})
 _FALSE = frozenset({"no", "false", "0"})
 
 
-def norm_value(value: str) -> tuple[str, bool | None]:
-    """A rule value as compared: lower-case text, and the bool it stands for (if any)."""
-    text = value.strip().lower()
-    return text, (True if text in _TRUE else False if text in _FALSE else None)
-
-
-def value_matches(value: PropertyValue | None, text: str, as_bool: bool | None) -> bool:
-    """Whether a property value equals a normalised rule value (bools match Yes/No)."""
+def norm(value: PropertyValue | None) -> str | None:
+    """A value as rules compare it: lower-case text; yes/true/1 → "yes", no/false/0 → "no"."""
     if value is None:
-        return False
+        return None
     if isinstance(value, bool):
-        return as_bool is value
+        return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip().lower() == text
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return "yes"
+    if text in _FALSE:
+        return "no"
+    return text
 
 
 class ModelFacts:
@@ -72,19 +71,33 @@ class ModelFacts:
                     self.in_flows[eid] = []
                     self.out_flows[eid] = []
         self.order: dict[str, int] = {eid: i for i, eid in enumerate(self.elements)}
+        self.anc: dict[str, frozenset[str]] = {}
+        self.nprops: dict[str, dict[str, str]] = {}
+        for e in self.elements.values():
+            self.index_element(e)
         for e in self.elements.values():
             if e.is_flow:
                 self._link(e)
         for d in snapshot.diagrams:
             self.index_geometry(d.id)
 
+    def index_element(self, e: Element) -> None:
+        """Cache the element's ancestor types and normalised properties (with defaults)."""
+        self.anc[e.id] = self.ancestors(e)
+        d = self.defaults.get(e.type_id)
+        merged = {**d, **e.properties} if d else e.properties
+        self.nprops[e.id] = {k: n for k, v in merged.items() if (n := norm(v)) is not None}
+
+    def forget_element(self, eid: str) -> None:
+        self.anc.pop(eid, None)
+        self.nprops.pop(eid, None)
+
     def _link(self, flow: Element) -> None:
+        """Record a flow whose two ends are nodes (flows with a missing end link nothing)."""
         s, t = flow.source_id, flow.target_id
-        if s in self.out_flows:
-            self.out_flows[s].append(flow.id)
-        if t in self.in_flows:
-            self.in_flows[t].append(flow.id)
         if s in self.out_flows and t in self.in_flows:
+            self.out_flows[s].append(flow.id)
+            self.in_flows[t].append(flow.id)
             if self.graph.has_edge(s, t):
                 self.graph[s][t]["n"] += 1
             else:
@@ -114,13 +127,18 @@ class ModelFacts:
         boxes, lines = self.boundaries(diagram_id)
         elements = self.diagram_maps[diagram_id]
         ids = list(elements) if only is None else [i for i in only if i in elements]
+        # Largest first, so containers come out outermost first (as in app.domain.topology).
+        spans = sorted(((b.rect.x, b.rect.y, b.rect.right, b.rect.bottom,  # type: ignore[union-attr]
+                         -b.rect.area(), i, b.id) for i, b in enumerate(boxes)),  # type: ignore[union-attr]
+                       key=lambda t: (t[4], t[5]))
         for eid in ids:
             e = elements[eid]
             if e.kind.is_node and e.rect is not None:
-                c = e.rect.center
-                inside = [b for b in boxes if b.rect.contains_point(c)]  # type: ignore[union-attr]
-                inside.sort(key=lambda b: -b.rect.area())  # type: ignore[union-attr]
-                self.containers[eid] = tuple(b.id for b in inside)
+                r = e.rect
+                cx, cy = r.x + r.width / 2, r.y + r.height / 2
+                self.containers[eid] = tuple(
+                    bid for x0, y0, x1, y1, _a, _i, bid in spans
+                    if x0 <= cx <= x1 and y0 <= cy <= y1)
         for eid in ids:
             e = elements[eid]
             if e.is_flow:
@@ -179,14 +197,14 @@ class ModelFacts:
         return e.name or e.id
 
     def is_trusted_boundary(self, boundary_id: str) -> bool:
-        b = self.elements.get(boundary_id)
-        return b is not None and str(self.prop(b, "trust_level") or "").lower() == "trusted"
+        p = self.nprops.get(boundary_id)
+        return p is not None and p.get("trust_level") == "trusted"
 
     def is_entry(self, e: Element) -> bool:
         """An untrusted entry point: an external entity or internet-exposed element that no
         trusted boundary contains."""
         if not (e.kind is ElementKind.EXTERNAL_ENTITY
-                or str(self.prop(e, "exposure") or "").lower() == "internet"):
+                or self.nprops[e.id].get("exposure") == "internet"):
             return False
         return not any(self.is_trusted_boundary(b) for b in self.containers.get(e.id, ()))
 
@@ -194,12 +212,15 @@ class ModelFacts:
         """A crown-jewel asset: training data, features, models, secrets, sensitive data."""
         if not e.kind.is_node:
             return False
-        anc = self.ancestors(e)
+        anc = self.anc[e.id]
         if any(t in anc for t in JEWEL_TYPES):
             return True
-        if str(self.prop(e, "data_classification") or "").lower() in SENSITIVE_CLASSES:
-            return True
-        return self.prop(e, "holds_secrets") is True
+        return self.is_sensitive(e)
+
+    def is_sensitive(self, e: Element) -> bool:
+        """Holds PII/PHI/confidential data or secrets."""
+        p = self.nprops[e.id]
+        return p.get("data_classification") in SENSITIVE_CLASSES or p.get("holds_secrets") == "yes"
 
     # -- reachability sets ---------------------------------------------------------------
     def reach(self, key: SetKey) -> frozenset[str]:
@@ -217,15 +238,15 @@ class ModelFacts:
         if kind == "untrusted":
             return self._walk([e.id for e in nodes if self.is_entry(e)], True, True)
         if kind in ("fed_by", "feeds"):
-            seeds = [e.id for e in nodes if key[1] in self.ancestors(e)]
+            seeds = [e.id for e in nodes if key[1] in self.anc[e.id]]
             return self._walk(seeds, kind == "fed_by", False)
         forward = kind == "upstream"
         prop, value = key[1], key[2]
-        text, as_bool = norm_value(value)
+        want = norm(value)
 
         def hit(e: Element) -> bool:
-            v = self.prop(e, prop)
-            return v not in (None, "") if not value else value_matches(v, text, as_bool)
+            v = self.nprops[e.id].get(prop)
+            return v not in (None, "") if not value else v == want
 
         seeds = [e.id for e in nodes if hit(e)]
         flows_hit: list[str] = []

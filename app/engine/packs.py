@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain import FileError, TypeHierarchy
+from app.engine.facts import norm
 from app.engine.language import And, Atom, Expr, Not, Or, RuleSyntaxError, parse
 from app.engine.predicates import AtomP, ExprError, Pred, compile_expr
 
@@ -39,6 +40,14 @@ class Control:
     label: str
     likelihood: int = 0
     impact: int = 0
+    text: str = ""  # as a finding lists it, e.g. "rate limiting (likelihood -1)"
+    applied_text: str = ""  # as a reason, when in effect
+
+
+def _control(pred: Pred, when: str, label: str, dl: int, di: int) -> Control:
+    bits = [f"{n} {d:+d}" for n, d in (("likelihood", dl), ("impact", di)) if d]
+    text = f"{label} ({', '.join(bits)})" if bits else label
+    return Control(pred, when, label, dl, di, text, "downgraded by " + text)
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,7 @@ class ThreatType:
     title: str
     category: str
     scope: str
-    include: Pred | None
+    include: Pred | None  # the whole include, for explanations
     exclude: Pred | None
     likelihood: int
     impact: int
@@ -67,6 +76,8 @@ class ThreatType:
     title_parts: tuple[tuple[str, str, str], ...] = ()  # (literal, role, attribute)
     include_text: str = ""
     exclude_text: str = ""
+    test: Pred | None = None  # the include minus the gates checked before it
+    pgate: tuple[str, str, str] | None = None  # (role, property, value) the include needs
 
 
 @dataclass(frozen=True)
@@ -127,19 +138,34 @@ def _expr(text: Any, scope: str, where: str, source: str) -> tuple[Pred | None, 
         raise PackError(source, f"{where}: {err}") from None
 
 
-def _gates(ast: Expr | None) -> dict[str, frozenset[str]]:
-    """Types a subject must have for the include to hold, from its top-level conjunction."""
+PropGate = tuple[str, str, str]
+
+
+def _gates(ast: Expr | None) -> tuple[dict[str, frozenset[str]], PropGate | None, Expr | None]:
+    """Types a subject must have for the include to hold (from its top-level conjunction),
+    one required property value (role, prop, normalised value), and what is left of the
+    include to test once the evaluator has checked those."""
     if ast is None:
-        return {}
+        return {}, None, None
     items = ast.items if isinstance(ast, And) else (ast,)
     gates: dict[str, frozenset[str]] = {}
+    pgate: PropGate | None = None
+    rest: list[Expr] = []
     for it in items:
+        if (pgate is None and isinstance(it, Atom) and it.op == "prop_is"
+                and it.role in ("element", "flow", "source", "target")):
+            pgate = (it.role, it.prop, norm(it.arg) or "")
+            continue
         alts = it.items if isinstance(it, Or) else (it,)
         if all(isinstance(a, Atom) and a.op == "is_type" for a in alts):
             roles = {a.role for a in alts}  # type: ignore[union-attr]
             if len(roles) == 1 and (role := roles.pop()) not in gates:
                 gates[role] = frozenset(a.arg for a in alts)  # type: ignore[union-attr]
-    return gates
+                continue
+        rest.append(it)
+    if not rest:
+        return gates, pgate, None
+    return gates, pgate, rest[0] if len(rest) == 1 else And(tuple(rest))
 
 
 def _positive_atoms(pred: Pred | None, ast: Expr | None) -> tuple[AtomP, ...]:
@@ -188,7 +214,7 @@ def _controls(value: Any, scope: str, where: str, source: str) -> tuple[Control,
             raise PackError(source, f"{w}.when: empty expression")
         dl = _level(c.get("likelihood", 0), f"{w}.likelihood", source, -4, 4)
         di = _level(c.get("impact", 0), f"{w}.impact", source, -4, 4)
-        out.append(Control(pred, text, str(c.get("label") or text), dl, di))
+        out.append(_control(pred, text, str(c.get("label") or text), dl, di))
     return tuple(out)
 
 
@@ -212,6 +238,7 @@ def compile_threat(doc: Any, pack_id: str, source: str, builtin: bool) -> Threat
         raise PackError(source, f"{where}, field 'scope': {doc['scope']!r} is not one of "
                                 f"{', '.join(SCOPES)}")
     inc, inc_ast, inc_text = _expr(doc.get("include"), scope, f"{where}, field 'include'", source)
+    gates, pgate, rest = _gates(inc_ast)
     exc, exc_ast, exc_text = _expr(doc.get("exclude"), scope, f"{where}, field 'exclude'", source)
     return ThreatType(
         pack=pack_id, id=tid, key_rule=tid if builtin else f"{pack_id}:{tid}",
@@ -229,9 +256,10 @@ def compile_threat(doc: Any, pack_id: str, source: str, builtin: bool) -> Threat
         owasp=_text_list(doc.get("owasp"), f"{where}, field 'owasp'", source, _OWASP, "OWASP"),
         references=_text_list(doc.get("references"), f"{where}, field 'references'", source),
         controls=_controls(doc.get("controls"), scope, f"{where}, field 'controls'", source),
-        removers=_positive_atoms(exc, exc_ast), gates=_gates(inc_ast),
+        removers=_positive_atoms(exc, exc_ast), gates=gates,
         title_parts=_title_parts(doc["title"].strip()),
         include_text=inc_text, exclude_text=exc_text,
+        test=compile_expr(rest, scope) if rest is not None else None, pgate=pgate,
     )
 
 

@@ -46,61 +46,94 @@ def nearest_entries(facts: ModelFacts) -> dict[str, str | None]:
 
 
 def _jewel_why(facts: ModelFacts, e: Element) -> str:
-    cls = str(facts.prop(e, "data_classification") or "").lower()
+    cls = facts.nprops[e.id].get("data_classification", "")
     if cls in SENSITIVE_CLASSES:
         return f"holds {cls.upper() if cls != 'confidential' else cls} data"
-    if facts.prop(e, "holds_secrets") is True:
+    if facts.nprops[e.id].get("holds_secrets") == "yes":
         return "holds secrets"
     return "is a " + facts.hierarchy.names.get(e.type_id, e.type_id)
 
 
+def jewel_finding(facts: ModelFacts, parent: dict[str, str | None], jid: str) -> Finding | None:
+    """The PATH-001 finding of one node, or None when it is no reachable crown jewel."""
+    j = facts.elements[jid]
+    if jid not in parent or j.kind.value == "external_entity" or not facts.is_jewel(j):
+        return None
+    nodes = [jid]
+    while (p := parent[nodes[-1]]) is not None:
+        nodes.append(p)
+    nodes.reverse()
+    path: list[str] = [nodes[0]]
+    crossed = 0
+    for a, b in itertools.pairwise(nodes):
+        fid = min((f for f in facts.out_flows[a] if facts.elements[f].target_id == b),
+                  key=facts.order.__getitem__)
+        crossed += bool(facts.crossings.get(fid))
+        path += [fid, b]
+    hops = len(nodes) - 1
+    entry = facts.elements[nodes[0]]
+    sensitive = facts.is_sensitive(j)
+    likelihood = 4 if hops <= 2 else 3
+    controls = []
+    for prop in ("authenticates", "authorizes"):
+        if facts.nprops[jid].get(prop) == "yes":
+            likelihood -= 1
+        else:
+            controls.append(f"set {prop} = Yes on '{j.name or j.id}' (lowers likelihood)")
+    why_entry = ("is an external entity" if entry.kind.value == "external_entity"
+                 else "is exposed to the internet")
+    route = " → ".join(facts.name(n) for n in nodes)
+    reasons = [
+        f"'{entry.name or entry.id}' {why_entry} outside any trusted boundary",
+        f"'{j.name or j.id}' {_jewel_why(facts, j)} (a crown-jewel asset)",
+        f"path: {route} ({hops} flow{'s' if hops != 1 else ''}, "
+        f"{crossed} crossing a trust boundary)" if hops else
+        f"'{j.name or j.id}' is itself an untrusted entry point",
+    ]
+    return Finding(
+        key=threat_key(PATH_RULE, (jid,)), rule_id=PATH_RULE, pack=PATH_PACK,
+        title=f"Attack path from '{entry.name or entry.id}' to '{j.name or j.id}'",
+        category="Information Disclosure" if sensitive else "Tampering",
+        element_ids=(jid,), diagram_id=facts.diagram_of[jid],
+        likelihood=clamp_level(likelihood), impact=5 if sensitive else 4,
+        description=_DESCRIPTION, mitigations=_MITIGATIONS, reasons=tuple(reasons),
+        controls=tuple(controls), path=tuple(path),
+    )
+
+
+class PathIndex:
+    """Attack-path findings by crown jewel, with which elements each path runs through, so
+    an edit that leaves the graph and entry points alone rebuilds only the paths it touches."""
+
+    def __init__(self, facts: ModelFacts) -> None:
+        self.facts = facts
+        self.parent = nearest_entries(facts)
+        self.by_jewel: dict[str, Finding] = {}
+        self.members: dict[str, set[str]] = {}
+        for jid in sorted(self.parent, key=facts.order.__getitem__):
+            f = jewel_finding(facts, self.parent, jid)
+            if f is not None:
+                self.by_jewel[jid] = f
+                for i in f.path:
+                    self.members.setdefault(i, set()).add(jid)
+
+    def refresh(self, dirty: set[str]) -> bool:
+        """Rebuild the findings whose path runs through a dirty element; False when one no
+        longer has the same path (the caller then rebuilds everything)."""
+        touched: set[str] = set()
+        for i in dirty:
+            touched |= self.members.get(i, set())
+        for jid in touched:
+            f = jewel_finding(self.facts, self.parent, jid)
+            if f is None or f.path != self.by_jewel[jid].path:
+                return False
+            self.by_jewel[jid] = f
+        return True
+
+    def findings(self) -> list[Finding]:
+        return list(self.by_jewel.values())
+
+
 def path_findings(facts: ModelFacts) -> list[Finding]:
     """One PATH-001 finding per crown jewel reachable from an untrusted entry point."""
-    parent = nearest_entries(facts)
-    out: list[Finding] = []
-    for jid in sorted(parent, key=facts.order.__getitem__):
-        j = facts.elements[jid]
-        if j.kind.value == "external_entity" or not facts.is_jewel(j):
-            continue
-        nodes = [jid]
-        while (p := parent[nodes[-1]]) is not None:
-            nodes.append(p)
-        nodes.reverse()
-        path: list[str] = [nodes[0]]
-        crossed = 0
-        for a, b in itertools.pairwise(nodes):
-            fid = min((f for f in facts.out_flows[a] if facts.elements[f].target_id == b),
-                      key=facts.order.__getitem__)
-            crossed += bool(facts.crossings.get(fid))
-            path += [fid, b]
-        hops = len(nodes) - 1
-        entry = facts.elements[nodes[0]]
-        sensitive = (str(facts.prop(j, "data_classification") or "").lower() in SENSITIVE_CLASSES
-                     or facts.prop(j, "holds_secrets") is True)
-        likelihood = 4 if hops <= 2 else 3
-        controls = []
-        for prop, label in (("authenticates", "authenticates"), ("authorizes", "authorizes")):
-            if facts.prop(j, prop) is True:
-                likelihood -= 1
-            else:
-                controls.append(f"set {label} = Yes on '{j.name or j.id}' (lowers likelihood)")
-        why_entry = ("is an external entity" if entry.kind.value == "external_entity"
-                     else "is exposed to the internet")
-        route = " → ".join(facts.name(n) for n in nodes)
-        reasons = [
-            f"'{entry.name or entry.id}' {why_entry} outside any trusted boundary",
-            f"'{j.name or j.id}' {_jewel_why(facts, j)} (a crown-jewel asset)",
-            f"path: {route} ({hops} flow{'s' if hops != 1 else ''}, "
-            f"{crossed} crossing a trust boundary)" if hops else
-            f"'{j.name or j.id}' is itself an untrusted entry point",
-        ]
-        out.append(Finding(
-            key=threat_key(PATH_RULE, (jid,)), rule_id=PATH_RULE, pack=PATH_PACK,
-            title=f"Attack path from '{entry.name or entry.id}' to '{j.name or j.id}'",
-            category="Information Disclosure" if sensitive else "Tampering",
-            element_ids=(jid,), diagram_id=facts.diagram_of[jid],
-            likelihood=clamp_level(likelihood), impact=5 if sensitive else 4,
-            description=_DESCRIPTION, mitigations=_MITIGATIONS, reasons=tuple(reasons),
-            controls=tuple(controls), path=tuple(path),
-        ))
-    return out
+    return PathIndex(facts).findings()

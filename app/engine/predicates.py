@@ -4,9 +4,10 @@ Each predicate can also explain, in words, why it held for a given subject."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 
 from app.domain import Element
-from app.engine.facts import ModelFacts, norm_value, value_matches
+from app.engine.facts import ModelFacts, norm
 from app.engine.language import And, Atom, Expr, Not, to_text
 
 #: Which roles an expression may name in each scope.
@@ -20,18 +21,28 @@ _NODE_ONLY = GRAPH_OPS | NEIGHBOUR_OPS | {"inside", "inside_trusted"}
 
 
 class Ctx:
-    """The subject a rule is tested on: one node (element scope) or one flow with its ends."""
+    """The subject a rule is tested on: one node (element scope) or one flow with its ends,
+    with each role's ancestor types (`a_ROLE`) and normalised properties (`p_ROLE`) at hand.
+    `memo` caches atom explanations across the rules tested on the same subject."""
 
-    __slots__ = ("element", "facts", "flow", "source", "target")
+    __slots__ = ("a_element", "a_flow", "a_source", "a_target", "element", "facts", "flow",
+                 "memo", "p_element", "p_flow", "p_source", "p_target", "source", "target")
 
     def __init__(self, facts: ModelFacts, element: Element | None = None,
                  flow: Element | None = None, source: Element | None = None,
                  target: Element | None = None) -> None:
         self.facts = facts
-        self.element = element
-        self.flow = flow
-        self.source = source
-        self.target = target
+        self.memo: dict[tuple[str, bool], str] = {}
+        anc, props = facts.anc, facts.nprops
+        for role, e in (("element", element), ("flow", flow), ("source", source),
+                        ("target", target)):
+            setattr(self, role, e)
+            setattr(self, "a_" + role, anc[e.id] if e is not None else _NONE)
+            setattr(self, "p_" + role, props[e.id] if e is not None else _EMPTY)
+
+
+_NONE: frozenset[str] = frozenset()
+_EMPTY: dict[str, str] = {}
 
 
 class ExprError(ValueError):
@@ -39,15 +50,43 @@ class ExprError(ValueError):
 
 
 class Pred:
-    """A compiled expression: `test(ctx)` says whether it holds, `explain` why."""
+    """A compiled expression: `test(ctx)` says whether it holds, `explain` why.
 
-    __slots__ = ()
+    `test` is a plain closure stored on the object (no method dispatch per call)."""
 
-    def test(self, ctx: Ctx) -> bool:  # pragma: no cover - abstract
-        raise NotImplementedError
+    __slots__ = ("test",)
 
     def explain(self, ctx: Ctx, out: list[str]) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+def _all(tests: tuple[Callable[[Ctx], bool], ...]) -> Callable[[Ctx], bool]:
+    if len(tests) == 2:
+        a, b = tests
+        return lambda c: a(c) and b(c)
+    if len(tests) == 3:
+        a, b, d = tests
+        return lambda c: a(c) and b(c) and d(c)
+
+    def every(c: Ctx) -> bool:
+        for t in tests:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
+            if not t(c):
+                return False
+        return True
+    return every
+
+
+def _any(tests: tuple[Callable[[Ctx], bool], ...]) -> Callable[[Ctx], bool]:
+    if len(tests) == 2:
+        a, b = tests
+        return lambda c: a(c) or b(c)
+
+    def some(c: Ctx) -> bool:
+        for t in tests:  # noqa: SIM110 - a plain loop is faster than any(genexpr)
+            if t(c):
+                return True
+        return False
+    return some
 
 
 class AllP(Pred):
@@ -55,12 +94,7 @@ class AllP(Pred):
 
     def __init__(self, items: tuple[Pred, ...]) -> None:
         self.items = items
-
-    def test(self, ctx: Ctx) -> bool:
-        for p in self.items:  # noqa: SIM110 - a plain loop is faster than all(genexpr)
-            if not p.test(ctx):
-                return False
-        return True
+        self.test = _all(tuple(p.test for p in items))
 
     def explain(self, ctx: Ctx, out: list[str]) -> None:
         for p in self.items:
@@ -72,12 +106,7 @@ class AnyP(Pred):
 
     def __init__(self, items: tuple[Pred, ...]) -> None:
         self.items = items
-
-    def test(self, ctx: Ctx) -> bool:
-        for p in self.items:  # noqa: SIM110 - a plain loop is faster than any(genexpr)
-            if p.test(ctx):
-                return True
-        return False
+        self.test = _any(tuple(p.test for p in items))
 
     def explain(self, ctx: Ctx, out: list[str]) -> None:
         for p in self.items:
@@ -92,9 +121,8 @@ class NotP(Pred):
     def __init__(self, item: Pred, text: str) -> None:
         self.item = item
         self.text = text
-
-    def test(self, ctx: Ctx) -> bool:
-        return not self.item.test(ctx)
+        inner = item.test
+        self.test = lambda c: not inner(c)
 
     def explain(self, ctx: Ctx, out: list[str]) -> None:
         inner = self.item
@@ -105,22 +133,30 @@ class NotP(Pred):
 
 
 class AtomP(Pred):
-    __slots__ = ("atom", "fn", "subject")
+    __slots__ = ("atom", "fn", "key_neg", "key_pos", "subject")
 
     def __init__(self, atom: Atom, fn: Callable[[Ctx], bool],
                  subject: Callable[[Ctx], Element | None]) -> None:
         self.atom = atom
         self.fn = fn
+        self.test = fn
         self.subject = subject
-
-    def test(self, ctx: Ctx) -> bool:
-        return self.fn(ctx)
+        text = atom.text()  # equal atoms of different rules share one explanation
+        self.key_pos = (text, False)
+        self.key_neg = (text, True)
 
     def explain(self, ctx: Ctx, out: list[str]) -> None:
         out.append(self.describe(ctx, negated=False))
 
     def describe(self, ctx: Ctx, negated: bool) -> str:
-        """The atom in words, about the subject it was tested on."""
+        """The atom in words, about the subject it was tested on (memoised per subject)."""
+        key = self.key_neg if negated else self.key_pos
+        text = ctx.memo.get(key)
+        if text is None:
+            text = ctx.memo[key] = self._describe(ctx, negated)
+        return text
+
+    def _describe(self, ctx: Ctx, negated: bool) -> str:
         a = self.atom
         e = self.subject(ctx)
         f = ctx.facts
@@ -140,7 +176,7 @@ class AtomP(Pred):
                 return f"{some} element {a.role} of {who} sets {a.prop}"
             return f"{who}: {a.prop} is{no} set"
         if a.op in ("crosses", "crosses_any"):
-            names = [f.name(b) for b in f.crossings.get(e.id, ()) if e is not None]
+            names = [f.name(b) for b in f.crossings.get(e.id, ())] if e is not None else []
             if negated or not names:
                 what = "a trust boundary" if a.op == "crosses_any" else tname
                 return f"{who} does{no} cross {what}"
@@ -172,54 +208,56 @@ def _getter(role: str) -> Callable[[Ctx], Element | None]:
 
 
 def _atom_fn(a: Atom, get: Callable[[Ctx], Element | None]) -> Callable[[Ctx], bool]:
-    """The closure that tests one atom."""
-    op, arg, prop = a.op, a.arg, a.prop
-    if a.role in ("upstream", "downstream"):
-        key = (a.role, prop, arg if op == "prop_is" else "")
+    """The closure that tests one atom. The scope check guarantees the role is present."""
+    op, arg, prop, role = a.op, a.arg, a.prop, a.role
+    if role in ("upstream", "downstream"):
+        key = (role, prop, arg if op == "prop_is" else "")
 
         def reach(c: Ctx) -> bool:
             e = get(c)
             return e is not None and e.id in c.facts.reach(key)
         return reach
     if op == "is_type":
-        return lambda c: (e := get(c)) is not None and arg in c.facts.ancestors(e)
+        return {
+            "element": lambda c: arg in c.a_element, "flow": lambda c: arg in c.a_flow,
+            "source": lambda c: arg in c.a_source, "target": lambda c: arg in c.a_target,
+        }[role]
     if op == "prop_is":
-        text, as_bool = norm_value(arg)
-        return lambda c: (e := get(c)) is not None and value_matches(
-            c.facts.prop(e, prop), text, as_bool)
+        want = norm(arg)
+        return {
+            "element": lambda c: c.p_element.get(prop) == want,
+            "flow": lambda c: c.p_flow.get(prop) == want,
+            "source": lambda c: c.p_source.get(prop) == want,
+            "target": lambda c: c.p_target.get(prop) == want,
+        }[role]
+    props = attrgetter("p_" + role)
     if op == "prop_set":
-        return lambda c: (e := get(c)) is not None and c.facts.prop(e, prop) not in (None, "")
+        return lambda c: props(c).get(prop) not in (None, "")
     if op == "crosses":
-        return lambda c: (e := get(c)) is not None and any(
-            arg in c.facts.ancestors(c.facts.elements[b]) for b in c.facts.crossings.get(e.id, ()))
+        return lambda c: any(arg in c.facts.anc[b] for b in c.facts.crossings.get(c.flow.id, ()))
     if op == "crosses_any":
-        return lambda c: (e := get(c)) is not None and bool(c.facts.crossings.get(e.id))
+        return lambda c: bool(c.facts.crossings.get(c.flow.id))
     if op == "receives_from":
-        return lambda c: (e := get(c)) is not None and any(
-            arg in c.facts.ancestors(c.facts.elements[c.facts.elements[f].source_id])
-            for f in c.facts.in_flows.get(e.id, ()))
+        return lambda c: any(
+            arg in c.facts.anc[c.facts.elements[f].source_id]  # type: ignore[index]
+            for f in c.facts.in_flows.get(get(c).id, ()))  # type: ignore[union-attr]
     if op == "sends_to":
-        return lambda c: (e := get(c)) is not None and any(
-            arg in c.facts.ancestors(c.facts.elements[c.facts.elements[f].target_id])
-            for f in c.facts.out_flows.get(e.id, ()) if c.facts.elements[f].target_id
-            in c.facts.elements)
+        return lambda c: any(
+            arg in c.facts.anc[c.facts.elements[f].target_id]  # type: ignore[index]
+            for f in c.facts.out_flows.get(get(c).id, ()))  # type: ignore[union-attr]
     if op == "receives_across":
-        return lambda c: (e := get(c)) is not None and any(
-            c.facts.crossings.get(f) for f in c.facts.in_flows.get(e.id, ()))
+        return lambda c: any(c.facts.crossings.get(f)
+                             for f in c.facts.in_flows.get(get(c).id, ()))  # type: ignore[union-attr]
     if op == "inside":
-        return lambda c: (e := get(c)) is not None and any(
-            arg in c.facts.ancestors(c.facts.elements[b]) for b in c.facts.containers.get(e.id, ()))
+        return lambda c: any(arg in c.facts.anc[b]
+                             for b in c.facts.containers.get(get(c).id, ()))  # type: ignore[union-attr]
     if op == "inside_trusted":
-        return lambda c: (e := get(c)) is not None and any(
-            c.facts.is_trusted_boundary(b) for b in c.facts.containers.get(e.id, ()))
-    if op in ("fed_by", "feeds"):
-        key = (op, arg)
-    else:  # reachable_untrusted
-        key = ("untrusted",)
+        return lambda c: any(c.facts.is_trusted_boundary(b)
+                             for b in c.facts.containers.get(get(c).id, ()))  # type: ignore[union-attr]
+    key = (op, arg) if op in ("fed_by", "feeds") else ("untrusted",)
 
     def graph(c: Ctx) -> bool:
-        e = get(c)
-        return e is not None and e.id in c.facts.reach(key)
+        return get(c).id in c.facts.reach(key)  # type: ignore[union-attr]
     return graph
 
 
