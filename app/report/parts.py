@@ -9,8 +9,30 @@ from reportlab.lib import colors
 from reportlab.platypus import Flowable, LongTable, Paragraph, Spacer, TableStyle
 
 from app.domain import Severity, ThreatState
+from app.report.fastcell import FastCell
 from app.report.fonts import TextKit
 from app.report.styles import Style
+
+
+class Cell(Paragraph):
+    """A table-cell paragraph that remembers its line breaks for a given width.
+
+    Tables wrap each cell several times at the same width (measure, split, draw); breaking
+    the lines once is most of the cost of a long register.
+    """
+
+    _wrapped: tuple[float, float, object] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        w = self._wrapped
+        if w is not None and w[0] == avail_width:
+            self.width = avail_width
+            self.height = w[1]
+            self.blPara = w[2]
+            return avail_width, w[1]
+        out = super().wrap(avail_width, avail_height)
+        self._wrapped = (avail_width, self.height, self.blPara)
+        return out
 
 
 class Heading(Paragraph):
@@ -34,6 +56,23 @@ class Ctx:
     width: float
     height: float
     counter: list[int] = field(default_factory=lambda: [0])
+    cells: dict[str, Flowable] = field(default_factory=dict)
+
+    def cell(self, markup: str) -> Flowable | str:
+        """A table cell: a tiny ASCII token as a plain string, else a shared FastCell (the
+        same text in many rows is laid out once)."""
+        if len(markup) <= 6 and markup.isascii() and markup.isprintable() and not any(
+                c in markup for c in "<& "):
+            return markup
+        found = self.cells.get(markup)
+        if found is None:
+            st = self.style.para["cell"]
+            try:
+                found = FastCell(markup, st.fontSize, st.leading, self.style.cfg["colors"]["text"])
+            except ValueError:
+                found = Cell(markup, st)
+            self.cells[markup] = found
+        return found
 
     def p(self, text: object, style: str = "body", where: str = "") -> Paragraph:
         """A paragraph showing user text literally."""
@@ -68,13 +107,10 @@ class Ctx:
               width: float | None = None) -> Flowable:
         """A long table with a repeated header row; cells are markup strings or flowables."""
         head = [Paragraph(h, self.style.para["head"]) for h in header]
-        cell = self.style.para["cell"]
-        body = [
-            [c if isinstance(c, Flowable) else Paragraph(str(c), cell) for c in row]
-            for row in rows
-        ]
+        body = [[c if isinstance(c, Flowable) else self.cell(str(c)) for c in row]
+                for row in rows]
         if not body:
-            body = [[Paragraph(self.missing("None."), cell)] + [""] * (len(header) - 1)]
+            body = [[self.cell(self.missing("None."))] + [""] * (len(header) - 1)]
         total = sum(widths)
         scaled = [w * (width or self.width) / total for w in widths]
         t = LongTable([head, *body], colWidths=scaled, repeatRows=1, splitByRow=1)
@@ -86,6 +122,9 @@ class Ctx:
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("FONT", (0, 1), (-1, -1), self.style.para["cell"].fontName,
+             self.style.para["cell"].fontSize, self.style.para["cell"].leading),
+            ("TEXTCOLOR", (0, 1), (-1, -1), self.style.color("text")),
         ]
         if zebra:
             cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1),

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
 
 from app.domain import FileError
 from app.report import sections_back as back
@@ -19,6 +19,9 @@ from app.report.fonts import SANS, SANS_BOLD, TextKit
 from app.report.model import Report
 from app.report.parts import Ctx, Heading
 from app.report.styles import Style, load_style
+from app.report.toc import TocState, draw_entries, slots_for
+
+TOC_LEADING = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +33,7 @@ class Rendered:
     missing_glyphs: tuple[str, ...]
 
 
-def _canvas_class(report: Report, style: Style, kit: TextKit) -> type[Canvas]:
+def _canvas_class(report: Report, style: Style, kit: TextKit, toc: TocState) -> type[Canvas]:
     """A canvas that holds pages back until the end so each can say "page X of Y"."""
 
     class NumberedCanvas(Canvas):
@@ -49,6 +52,7 @@ def _canvas_class(report: Report, style: Style, kit: TextKit) -> type[Canvas]:
             for state in self._pages:
                 self.__dict__.update(state)
                 _decorate(self, report, style, kit, total)
+                draw_entries(self, self.getPageNumber(), toc, style, kit, TOC_LEADING)
                 Canvas.showPage(self)
             Canvas.save(self)
 
@@ -80,7 +84,8 @@ def _decorate(c: Canvas, report: Report, style: Style, kit: TextKit, total: int)
 class _Doc(BaseDocTemplate):
     """Turns headings into TOC entries and PDF outline entries as they are laid out."""
 
-    def __init__(self, buf: io.BytesIO, report: Report, style: Style) -> None:
+    def __init__(self, buf: io.BytesIO, report: Report, style: Style, toc: TocState) -> None:
+        self.toc = toc
         w, h = style.pagesize
         m = style.margin
         super().__init__(
@@ -102,15 +107,24 @@ class _Doc(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.plain, flowable.key, level=flowable.level,
                                       closed=flowable.level > 0)
             if flowable.toc:
-                self.notify("TOCEntry", (flowable.level, flowable.getPlainText(), self.page,
+                self.toc.entries.append((flowable.level, flowable.plain, self.page,
                                          flowable.key))
 
 
-def story(report: Report, ctx: Ctx, paint_icon: IconPainter | None) -> list[Flowable]:
-    """Every section in reading order."""
+def _count_toc(flowables: list[Flowable]) -> int:
+    n = 0
+    for f in flowables:
+        if isinstance(f, Heading) and f.toc:
+            n += 1
+        elif isinstance(f, KeepTogether):
+            n += _count_toc(list(f._content))
+    return n
+
+
+def story(report: Report, ctx: Ctx, paint_icon: IconPainter | None,
+          toc: TocState) -> list[Flowable]:
+    """Every section in reading order; the contents get one reserved line per heading."""
     out: list[Flowable] = []
-    out += front.cover(report, ctx)
-    out += front.contents(ctx)
     out += front.summary(report, ctx)
     out += front.scope(report, ctx)
     out += front.diagrams(report, ctx, paint_icon)
@@ -126,7 +140,9 @@ def story(report: Report, ctx: Ctx, paint_icon: IconPainter | None) -> list[Flow
         for e in view.elements:
             ctx.kit.runs(e.name, e.name)
     out += back.rendering_notes(ctx.kit, ctx)
-    return out
+    per_page = int((ctx.height - 60) // TOC_LEADING)
+    contents = front.contents(ctx, slots_for(toc, _count_toc(out), TOC_LEADING, per_page))
+    return front.cover(report, ctx) + contents + out
 
 
 def render_pdf(report: Report, style: Style | None = None,
@@ -135,10 +151,11 @@ def render_pdf(report: Report, style: Style | None = None,
     style = style or load_style()
     kit = TextKit()
     buf = io.BytesIO()
-    doc = _Doc(buf, report, style)
+    toc = TocState()
+    doc = _Doc(buf, report, style, toc)
     ctx = Ctx(style, kit, *doc.frame_size)
-    flowables = story(report, ctx, paint_icon)
-    doc.multiBuild(flowables, canvasmaker=_canvas_class(report, style, kit))
+    flowables = story(report, ctx, paint_icon, toc)
+    doc.build(flowables, canvasmaker=_canvas_class(report, style, kit, toc))
     data = buf.getvalue()
     return Rendered(data, doc.page, tuple(sorted(kit.missing)))
 

@@ -84,8 +84,18 @@ def report_to_sarif(report: Report, source_uri: str = "") -> dict[str, Any]:
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
-def to_sarif(findings: Iterable[Finding], project: Project, *, tool_version: str = "",
-             source_uri: str = "") -> dict[str, Any]:
-    """The engine CLI's hook (`analyze --format sarif`): open findings of a project."""
-    report = build_report(project, findings, tool_version=tool_version)
+def to_sarif(findings: Iterable[Finding] | Project, project: Project | Iterable[Finding], *,
+             tool_version: str = "", source_uri: str = "") -> dict[str, Any]:
+    """The engine CLI's hook (`analyze --format sarif`): open findings of a project.
+
+    Takes (findings, project) or (project, findings), as callers have used both orders.
+    """
+    if isinstance(findings, Project):
+        findings, project = project, findings  # type: ignore[assignment]
+    assert isinstance(project, Project)
+    if not tool_version:
+        import app
+
+        tool_version = app.__version__
+    report = build_report(project, findings, tool_version=tool_version)  # type: ignore[arg-type]
     return report_to_sarif(report, source_uri)

@@ -33,7 +33,7 @@ def inventory(r: Report, ctx: Ctx) -> list[Flowable]:
             rows.append([name, kind, bounds, _props(ctx, e.properties), str(e.threats)])
         out.append(ctx.heading(d.name or "(unnamed diagram)", 1))
         out.append(ctx.table(["Element", "Kind / type", "Boundaries", "Properties", "Threats"],
-                             rows, [34, 22, 22, 34, 9]))
+                             rows, [33, 22, 22, 33, 11]))
     return out
 
 
@@ -69,7 +69,7 @@ def register(r: Report, ctx: Ctx) -> list[Flowable]:
         rows.append([t.ref, threat, ctx.m(t.category), refs, sev, state, detail])
     out.append(ctx.table(["Ref", "Threat / element or flow / rule", "STRIDE", "ATLAS / OWASP",
                           "Severity", "State / owner", "Justification and mitigations"],
-                         rows, [10, 42, 17, 22, 14, 21, 45]))
+                         rows, [10, 38, 19, 24, 15, 21, 44]))
     if r.stale:
         out.append(ctx.heading("Triaged threats that no longer apply", 1))
         out.append(ctx.raw("These threats were triaged earlier, but their rule no longer "

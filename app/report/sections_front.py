@@ -14,7 +14,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from app.report.charts import BarChart, HeatMap
 from app.report.diagram import IconPainter, diagram_flowables
@@ -67,11 +66,13 @@ def cover(r: Report, ctx: Ctx) -> list[Flowable]:
     ]
 
 
-def contents(ctx: Ctx) -> list[Flowable]:
-    toc = TableOfContents()
-    toc.levelStyles = [ctx.style.para["toc1"], ctx.style.para["toc2"]]
-    toc.dotsMinLevel = 0
-    return [ctx.heading("Contents", 0, toc=False), toc, PageBreak()]
+def contents(ctx: Ctx, slots: list[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = [ctx.heading("Contents", 0, toc=False)]
+    for i, slot in enumerate(slots):
+        if i:
+            out.append(PageBreak())
+        out.append(slot)
+    return [*out, PageBreak()]
 
 
 def summary(r: Report, ctx: Ctx) -> list[Flowable]:
