@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain import ElementKind, Rect, ThreatState, Triage, make_box, make_flow
+from app.domain import Diagram, ElementKind, Rect, ThreatState, Triage, make_box, make_flow
 from app.domain.events import ElementEvent
 from app.engine import Analyzer, analyze
 from app.engine.packs import PackError
@@ -50,6 +50,13 @@ def base_model() -> ModelBuilder:
     for i, (s, d) in enumerate([(0, 2), (2, 3), (3, 4), (4, 5), (1, 5), (1, 6), (6, 7),
                                 (8, 2), (0, 8), (5, 7)]):
         b.flow(f"f{i}", f"n{s}", f"n{d}", name=f"F{i}")
+    other = Diagram("Other", diagram_id="d2")  # a second page, analysed alongside
+    b.project.add_diagram(other)
+    other.add(make_box(ElementKind.EXTERNAL_ENTITY, "actor.end_user", "U2",
+                       Rect(0, 0, 100, 50), element_id="o1"))
+    other.add(make_box(ElementKind.DATA_STORE, "ai.model_registry", "Reg2",
+                       Rect(300, 0, 100, 50), element_id="o2"))
+    other.add(make_flow("o1", "o2", "upload", element_id="of"))
     return b
 
 
@@ -58,7 +65,8 @@ def edits(draw: st.DrawFn) -> list[tuple]:
     ops = []
     for _ in range(draw(st.integers(1, 8))):
         op = draw(st.sampled_from(["prop", "prop", "rename", "add_node", "add_flow", "remove",
-                                   "move", "boundary", "retype", "reconnect", "triage"]))
+                                   "move", "boundary", "trust", "retype", "reconnect",
+                                   "triage"]))
         ops.append((op, draw(st.integers(0, 10_000)), draw(st.integers(0, 10_000)),
                     draw(st.integers(-400, 400)), draw(st.integers(-300, 300))))
     return ops
@@ -93,6 +101,9 @@ def apply_edit(b: ModelBuilder, edit: tuple, serial: int) -> None:
         box = boxes[a % len(boxes)]
         r = box.rect
         d.set_rect(box.id, Rect(r.x + dx, r.y + dy, max(50, r.width - dx), r.height))
+    elif op == "trust" and boxes:
+        d.set_property(boxes[a % len(boxes)].id, "trust_level",
+                       ["trusted", "untrusted", None][c % 3])
     elif op == "retype" and nodes:
         e = nodes[a % len(nodes)]
         same = [t for t, p in TYPES if KIND[p] is e.kind]
@@ -122,13 +133,13 @@ def check(packs: list, ops: list[tuple]) -> None:
         assert incremental == full, f"after {edit}"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits())
 def test_incremental_equals_full_run_synthetic_pack(ops: list[tuple]) -> None:
     check([EVERY_ATOM], ops)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits())
 def test_incremental_equals_full_run_real_packs(ops: list[tuple]) -> None:
     try:
