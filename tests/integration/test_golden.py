@@ -23,6 +23,7 @@ GOLDEN = ROOT / "tests" / "data" / "golden"
 EXAMPLES = ROOT / "templates" / "examples"
 GOLDEN_FILES = sorted(GOLDEN.glob("*.yaml"))
 EFFECTS = ("removed", "downgraded")
+RANKS = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 def _golden(path: Path) -> dict[str, Any]:
@@ -112,6 +113,7 @@ def test_golden_file_is_well_formed(path: Path) -> None:
         control = entry.get("control")
         assert control and control.get("element") and control.get("set"), entry
         assert control.get("effect") in EFFECTS, entry
+        assert entry.get("min_severity", "low") in RANKS, entry
     for entry in doc.get("absent") or []:
         assert entry.get("rule") and entry.get("why"), entry
 
@@ -131,6 +133,9 @@ def test_engine_finds_every_expected_threat(path: Path) -> None:
             missing.append(f"{entry['rule']} on {_ids(entry)} ({entry['why']})")
         elif not found.controls:
             missing.append(f"{entry['rule']} on {_ids(entry)}: the finding names no control")
+        elif entry.get("min_severity") and found.severity.rank < RANKS[entry["min_severity"]]:
+            missing.append(f"{entry['rule']} on {_ids(entry)}: {found.severity.value}, "
+                           f"a reviewer rates it at least {entry['min_severity']}")
     assert not missing, "expected threats not found:\n  " + "\n  ".join(missing)
 
 
