@@ -77,6 +77,29 @@ def _vocabulary() -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(types), props
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe loading that refuses a key given twice (plain YAML keeps the last silently)."""
+
+
+def _no_duplicates(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _value in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise AssertionError(f"key {key!r} given twice (line {key_node.start_mark.line + 1})")
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+@pytest.mark.parametrize("name", ["stride-core", "ai-ml"])
+def test_pack_files_have_no_duplicate_keys(name: str) -> None:
+    text = (RULES / f"{name}.yaml").read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=_StrictLoader) == _load(name)  # a SafeLoader subclass
+
+
 def test_pack_headers_and_counts() -> None:
     assert _load("stride-core")["id"] == "stride-core"
     assert _load("ai-ml")["id"] == "ai-ml"
