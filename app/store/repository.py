@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -59,10 +60,12 @@ class ProjectStore:
         try:
             conn = engine.connect()
             with conn.begin():
-                _check(conn, p)
+                version = _check(conn, p)
                 if version < schema.SCHEMA_VERSION:
                     upgrade(conn, p, version)
                 project, positions = sync.read_all(conn)
+            if not read_only:
+                dbfile.begin_editing(_raw(conn))
         except BadRowError as err:
             _close(conn)
             raise StoreError(p, f"damaged: {err}") from None
@@ -147,7 +150,13 @@ class ProjectStore:
 
     # -- lifetime ------------------------------------------------------------------------
     def close(self) -> None:
+        """Fold the WAL back in (one self-contained file again) and close."""
         conn, self._conn = self._conn, None
+        if conn is not None and not self.read_only:
+            with contextlib.suppress(Exception):
+                if conn.in_transaction():
+                    conn.rollback()
+                dbfile.settle(_raw(conn))
         _close(conn)
 
     def __enter__(self) -> ProjectStore:
@@ -190,8 +199,12 @@ def upgrade(conn: Connection, path: Path, version: int) -> None:
     conn.exec_driver_sql(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
 
 
-def _check(conn: Connection, path: Path) -> None:
-    """Refuse a damaged file before reading it (quick_check reads every page once)."""
+def _check(conn: Connection, path: Path) -> int:
+    """Refuse a foreign or damaged file before reading it (quick_check reads every page
+    once); returns its schema version."""
+    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+    version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+    dbfile.check_ids(path, int(app_id or 0), int(version or 0))
     result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
     if result != "ok":
         raise StoreError(path, f"damaged: {result}")
@@ -200,14 +213,18 @@ def _check(conn: Connection, path: Path) -> None:
     missing = [t for t in ("project_info", "diagrams", "elements") if t not in names]
     if missing:
         raise StoreError(path, f"damaged: table {missing[0]!r} is missing")
+    return int(version)
 
 
 def _recover(path: Path) -> None:
-    """Let SQLite roll back the journal a crash left behind, restoring the last commit."""
+    """Let SQLite roll back the journal (or replay the WAL) a crash left behind, restoring
+    the last commit, and leave one rollback-mode file."""
     engine = dbfile.make_engine(path, "rw")
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA schema_version").scalar()
+            conn.rollback()
+            dbfile.settle(_raw(conn))
     except DBAPIError as err:
         raise dbfile.translate(err, path, "recover the file after a crash") from None
     finally:
@@ -215,14 +232,20 @@ def _recover(path: Path) -> None:
 
 
 def _drop_journal(path: Path) -> None:
-    """Before a file is replaced, settle a journal a crash left beside it: a stale hot
-    journal would otherwise be "rolled back" into the new file and corrupt it."""
-    if not dbfile.hot_journal(path):
+    """Before a file is replaced, settle a journal or WAL a crash left beside it: SQLite
+    would otherwise replay the stale one into the new file and corrupt it."""
+    if not (dbfile.hot_journal(path) or dbfile.has_wal(path)):
         return
     with contextlib.suppress(StoreError):
         _recover(path)  # restores the old file's last commit and removes the journal
-    with contextlib.suppress(FileNotFoundError):
-        Path(str(path) + "-journal").unlink()  # not a database we can recover: it is replaced
+    for suffix in ("-journal", "-wal", "-shm"):  # not recoverable: the file is replaced
+        with contextlib.suppress(FileNotFoundError):
+            Path(str(path) + suffix).unlink()
+
+
+def _raw(conn: Connection) -> sqlite3.Connection:
+    """The driver connection, for pragmas that must run outside any transaction."""
+    return conn.connection.dbapi_connection  # type: ignore[return-value]
 
 
 def _close(conn: Connection | None) -> None:

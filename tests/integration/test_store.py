@@ -56,6 +56,22 @@ def test_save_as_then_read_gives_the_same_project(tmp_path: Path) -> None:
     assert [f.name for f in tmp_path.iterdir()] == ["m.tcm"]
 
 
+def test_wal_while_editing_one_file_when_closed(tmp_path: Path) -> None:
+    path = tmp_path / "m.tcm"
+    write(sample_project(), path)
+    store, p = ProjectStore.open(path)
+    with store:
+        p.set_info("owner", "wal")
+        store.apply(p, [ev.ProjectInfoChanged("owner", "", "wal")])
+        db = sqlite3.connect(path)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.close()
+        assert (tmp_path / "m.tcm-wal").exists()
+    assert [f.name for f in tmp_path.iterdir()] == ["m.tcm"]
+    assert path.read_bytes()[18:20] == b"\x01\x01"  # rollback-journal mode at rest
+    assert read(path).owner == "wal"
+
+
 def test_file_is_marked_and_versioned(tmp_path: Path) -> None:
     write(sample_project(), tmp_path / "m.tcm")
     with sqlite3.connect(tmp_path / "m.tcm") as db:
@@ -140,6 +156,12 @@ def test_one_edit_writes_only_its_rows(opened: tuple[ProjectStore, Project, list
     d.add(make_box(ElementKind.PROCESS, "GE.P", "mid", Rect(0, 0, 1, 1), element_id="m"), 4)
     flush(store, p, events)
     assert changes(store) - before == 2  # inserting mid-order takes a position in between
+    before = changes(store)
+    order = list(d.elements)
+    order.append(order.pop(3))
+    d.reorder(order)  # bring to front: an event for every element, one row moves
+    flush(store, p, events)
+    assert changes(store) - before == 2
     assert structure(read(store.path)) == structure(p)
 
 
@@ -216,7 +238,10 @@ def test_full_save_rewrites_and_reopens(opened: tuple[ProjectStore, Project, lis
     p.diagram("d1").rename("e1", "after save")
     flush(store, p, events)
     assert structure(read(store.path)) == structure(p)
-    assert sorted(f.name for f in store.path.parent.iterdir()) == ["m.tcm"]
+    assert {f.name for f in store.path.parent.iterdir()} <= {"m.tcm", "m.tcm-wal", "m.tcm-shm"}
+    store.close()  # a closed project is one file again
+    assert [f.name for f in store.path.parent.iterdir()] == ["m.tcm"]
+    assert structure(read(store.path)) == structure(p)
 
 
 def test_two_stores_at_once(tmp_path: Path) -> None:

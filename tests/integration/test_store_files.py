@@ -60,14 +60,16 @@ def good(tmp_path: Path) -> Path:
 
 
 # -- versions ------------------------------------------------------------------------------
-def test_v1_fixture_opens_unchanged(tmp_path: Path) -> None:
+def test_v1_fixture_opens(tmp_path: Path) -> None:
     path = tmp_path / "old.tcm"
     shutil.copy2(FIXTURE_V1, path)
     before = fingerprint(path)
+    assert structure(read(path)) == structure(sample_project())
+    assert fingerprint(path) == before  # reading never writes
     store, p = ProjectStore.open(path)
     store.close()
     assert structure(p) == structure(sample_project())
-    assert fingerprint(path) == before
+    assert structure(read(path)) == structure(sample_project())
 
 
 def test_newer_schema_is_refused_naming_the_version(tmp_path: Path) -> None:
@@ -332,4 +334,38 @@ def test_save_as_over_a_crashed_file_drops_its_stale_journal(good: Path) -> None
     fresh = Project("Fresh", "fresh-1")
     write(fresh, good)
     assert not dbfile.hot_journal(good)
+    assert structure(read(good)) == structure(fresh)
+
+
+def _crash_after_commit(path: Path) -> None:
+    """A session that commits an edit (to the WAL) and dies without closing."""
+    code = ("import os, sys\n"
+            "from app.store import ProjectStore\n"
+            "from app.domain import events as ev\n"
+            "store, p = ProjectStore.open(sys.argv[1])\n"
+            "p.set_info('owner', 'committed before the crash')\n"
+            "store.apply(p, [ev.ProjectInfoChanged('owner', '', '')])\n"
+            "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True,
+                   cwd=Path(__file__).resolve().parents[2])
+    assert dbfile.has_wal(path)
+
+
+def test_edits_in_a_crashed_wal_are_read_and_kept(good: Path) -> None:
+    _crash_after_commit(good)
+    before = fingerprint(good)
+    assert read(good).owner == "committed before the crash"  # read-only: through the WAL
+    assert fingerprint(good) == before
+    store, p = ProjectStore.open(good)
+    store.close()
+    assert p.owner == "committed before the crash"
+    assert [f.name for f in good.parent.iterdir()] == ["good.tcm"]
+    assert read(good).owner == "committed before the crash"
+
+
+def test_save_as_over_a_crashed_file_drops_its_stale_wal(good: Path) -> None:
+    _crash_after_commit(good)
+    fresh = Project("Fresh", "fresh-1")
+    write(fresh, good)
+    assert [f.name for f in good.parent.iterdir()] == ["good.tcm"]
     assert structure(read(good)) == structure(fresh)
