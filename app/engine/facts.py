@@ -46,6 +46,7 @@ class ModelFacts:
         self.hierarchy = hierarchy
         self.defaults: Defaults = defaults or {}
         self._ancestors: dict[tuple[str, ElementKind], frozenset[str]] = {}
+        self._norms: dict[tuple[type, PropertyValue], str | None] = {}
         self.load(snapshot)
 
     # -- building ----------------------------------------------------------------------
@@ -86,7 +87,16 @@ class ModelFacts:
         self.anc[e.id] = self.ancestors(e)
         d = self.defaults.get(e.type_id)
         merged = {**d, **e.properties} if d else e.properties
-        self.nprops[e.id] = {k: n for k, v in merged.items() if (n := norm(v)) is not None}
+        cache = self._norms
+        out: dict[str, str] = {}
+        for k, v in merged.items():
+            key = (v.__class__, v)  # the class keeps True apart from 1
+            n = cache.get(key)
+            if n is None:
+                n = cache[key] = norm(v)  # type: ignore[assignment]
+            if n is not None:
+                out[k] = n
+        self.nprops[e.id] = out
 
     def forget_element(self, eid: str) -> None:
         self.anc.pop(eid, None)

@@ -221,3 +221,16 @@ def test_rules_without_candidates_are_cheap_noops(scope: str) -> None:
     b = pipeline()
     assert run(b, {"scope": scope, "include": f"{'element' if scope == 'element' else 'source'}"
                    " is 'no.such.type'"}) == []
+
+
+def test_keys_are_domain_threat_keys() -> None:
+    from app.domain import threat_key
+
+    b = pipeline()
+    b.project.put_rule_pack("tmt", {"id": "tmt", "threats": [
+        {"id": "S1", "title": "x", "scope": "interaction", "include": ""}]})
+    found = analyze(b.snapshot(), [pack({"include": ""})], hierarchy())
+    assert {f.pack for f in found} == {"t", "tmt", "graph"}
+    for f in found:
+        rule = f"{f.pack}:{f.rule_id}" if f.pack == "tmt" else f.rule_id
+        assert f.key == threat_key(rule, f.element_ids if f.pack != "graph" else f.element_ids)
