@@ -97,12 +97,12 @@ class TextKit:
             return [(SANS, text)]
         out: list[tuple[str | None, str]] = []
         for ch in text:
-            if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\t":
-                font = None
-            else:
-                font = self._font_for(ch)
-                if font is None and unicodedata.category(ch) in ("Mn", "Cf"):
-                    continue  # a zero-width mark or format char the font lacks: nothing to draw
+            cat = unicodedata.category(ch)
+            font = None if cat in ("Cc", "Cs", "Co", "Cn") and ch not in "\n\t" else \
+                self._font_for(ch)
+            if font is None and cat == "Cf":
+                self._log(ch, where)  # invisible format character: reported, not drawn
+                continue
             if font is None:
                 self._log(ch, where)
                 out.append((None, f"[U+{ord(ch):04X}]"))

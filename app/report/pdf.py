@@ -19,9 +19,10 @@ from app.report.fonts import SANS, SANS_BOLD, TextKit
 from app.report.model import Report
 from app.report.parts import Ctx, Heading
 from app.report.styles import Style, load_style
-from app.report.toc import TocState, draw_entries, slots_for
+from app.report.toc import TocState, define_number_forms, slots_for
 
 TOC_LEADING = 15.0
+TOTAL_FORM = "tc-total-pages"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,33 +34,29 @@ class Rendered:
     missing_glyphs: tuple[str, ...]
 
 
-def _canvas_class(report: Report, style: Style, kit: TextKit, toc: TocState) -> type[Canvas]:
-    """A canvas that holds pages back until the end so each can say "page X of Y"."""
+def _canvas_class(toc: TocState, style: Style) -> type[Canvas]:
+    """A canvas that fills in the late numbers (total pages, contents) when saved."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["invariant"] = 1
             kwargs["pageCompression"] = 1
             super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
 
         def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                _decorate(self, report, style, kit, total)
-                draw_entries(self, self.getPageNumber(), toc, style, kit, TOC_LEADING)
-                Canvas.showPage(self)
+            total = self.getPageNumber() - (0 if self._code else 1)
+            self.beginForm(TOTAL_FORM)
+            self.setFont(SANS, 7)
+            self.setFillColor(style.color("muted"))
+            self.drawString(0, 0, str(total))
+            self.endForm()
+            define_number_forms(self, toc, style)
             Canvas.save(self)
 
     return NumberedCanvas
 
 
-def _decorate(c: Canvas, report: Report, style: Style, kit: TextKit, total: int) -> None:
+def _decorate(c: Canvas, report: Report, style: Style, kit: TextKit) -> None:
     """Header (project, classification) and footer (tool, hash, page X of Y) on every page."""
     w, h = style.pagesize
     m = style.margin
@@ -77,14 +74,19 @@ def _decorate(c: Canvas, report: Report, style: Style, kit: TextKit, total: int)
     c.setFont(SANS, 7)
     c.drawString(m, m - 22, f"ThreatCanvas {report.meta.tool_version} · model SHA-256 "
                             f"{report.meta.model_sha256[:16]}…")
-    c.drawRightString(w - m, m - 22, f"page {c.getPageNumber()} of {total}")
+    # "page X of Y": Y is a form filled in at the end; room for four digits is kept
+    x = w - m - c.stringWidth("0000", SANS, 7)
+    c.drawRightString(x, m - 22, f"page {c.getPageNumber()} of ")
+    c.translate(x, m - 22)
+    c.doForm(TOTAL_FORM)
     c.restoreState()
 
 
 class _Doc(BaseDocTemplate):
     """Turns headings into TOC entries and PDF outline entries as they are laid out."""
 
-    def __init__(self, buf: io.BytesIO, report: Report, style: Style, toc: TocState) -> None:
+    def __init__(self, buf: io.BytesIO, report: Report, style: Style, toc: TocState,
+                 kit: TextKit) -> None:
         self.toc = toc
         w, h = style.pagesize
         m = style.margin
@@ -98,7 +100,11 @@ class _Doc(BaseDocTemplate):
         )
         frame = Frame(m, m, w - 2 * m, h - 2 * m, id="body", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("cover", [frame]), PageTemplate("body", [frame])])
+        def decorate(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+            _decorate(canvas, report, style, kit)
+
+        self.addPageTemplates([PageTemplate("cover", [frame], onPage=decorate),
+                               PageTemplate("body", [frame], onPage=decorate)])
         self.frame_size = (w - 2 * m, h - 2 * m)
 
     def afterFlowable(self, flowable: Flowable) -> None:
@@ -106,19 +112,15 @@ class _Doc(BaseDocTemplate):
             self.canv.bookmarkPage(flowable.key)
             self.canv.addOutlineEntry(flowable.plain, flowable.key, level=flowable.level,
                                       closed=flowable.level > 0)
-            if flowable.toc:
-                self.toc.entries.append((flowable.level, flowable.plain, self.page,
-                                         flowable.key))
+            self.toc.pages.setdefault(flowable.key, self.page)
 
 
-def _count_toc(flowables: list[Flowable]) -> int:
-    n = 0
+def _collect_toc(flowables: list[Flowable], toc: TocState) -> None:
     for f in flowables:
         if isinstance(f, Heading) and f.toc:
-            n += 1
+            toc.entries.append((f.level, f.plain, f.key))
         elif isinstance(f, KeepTogether):
-            n += _count_toc(list(f._content))
-    return n
+            _collect_toc(list(f._content), toc)
 
 
 def story(report: Report, ctx: Ctx, paint_icon: IconPainter | None,
@@ -141,7 +143,8 @@ def story(report: Report, ctx: Ctx, paint_icon: IconPainter | None,
             ctx.kit.runs(e.name, e.name)
     out += back.rendering_notes(ctx.kit, ctx)
     per_page = int((ctx.height - 60) // TOC_LEADING)
-    contents = front.contents(ctx, slots_for(toc, _count_toc(out), TOC_LEADING, per_page))
+    _collect_toc(out, toc)
+    contents = front.contents(ctx, slots_for(toc, TOC_LEADING, per_page, ctx.style, ctx.kit))
     return front.cover(report, ctx) + contents + out
 
 
@@ -152,10 +155,10 @@ def render_pdf(report: Report, style: Style | None = None,
     kit = TextKit()
     buf = io.BytesIO()
     toc = TocState()
-    doc = _Doc(buf, report, style, toc)
+    doc = _Doc(buf, report, style, toc, kit)
     ctx = Ctx(style, kit, *doc.frame_size)
     flowables = story(report, ctx, paint_icon, toc)
-    doc.build(flowables, canvasmaker=_canvas_class(report, style, kit, toc))
+    doc.build(flowables, canvasmaker=_canvas_class(toc, style))
     data = buf.getvalue()
     return Rendered(data, doc.page, tuple(sorted(kit.missing)))
 

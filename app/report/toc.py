@@ -1,15 +1,16 @@
 """A table of contents laid out in one pass.
 
 Every heading is known before layout, so the contents take a fixed height: `TocSlot`
-flowables reserve one line per entry. Page numbers are known only once every page is laid
-out; the deferred canvas (which holds pages back for "page X of Y") writes the entries into
-the reserved slots just before it emits each page. Half the work of reportlab's multiBuild.
+flowables draw one line per entry. Page numbers are known only once every page is laid
+out, so each is a form XObject defined when the document is saved: half the work of
+reportlab's multiBuild, which lays the whole document out twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from app.report.canvas_text import draw_text, elide
@@ -19,67 +20,78 @@ from app.report.styles import Style
 
 @dataclass
 class TocState:
-    """Headings as they are laid out, and where the contents slots ended up."""
+    """Contents entries (known before layout) and their page numbers (found during it)."""
 
-    entries: list[tuple[int, str, int, str]] = field(default_factory=list)  # level, text,
-    # page, bookmark key
-    slots: list[tuple[int, float, float, float, int, int]] = field(default_factory=list)
-    # page, x, top y, width, first entry, entry count
+    entries: list[tuple[int, str, str]] = field(default_factory=list)  # level, text, key
+    pages: dict[str, int] = field(default_factory=dict)  # bookmark key → page
+
+
+def number_form(index: int) -> str:
+    return f"tc-toc-{index}"
 
 
 class TocSlot(Flowable):
-    """Reserves room for `count` contents lines, starting at entry `first`."""
+    """Draws `count` contents lines from entry `first`; each page number is a form
+    XObject filled in when the document is saved, as only then are all pages known."""
 
-    def __init__(self, state: TocState, first: int, count: int, leading: float) -> None:
+    def __init__(self, state: TocState, first: int, count: int, leading: float,
+                 style: Style, kit: TextKit) -> None:
         super().__init__()
         self.state = state
         self.first = first
         self.count = count
         self.leading = leading
+        self.style = style
+        self.kit = kit
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
         return avail_width, self.count * self.leading
 
     def draw(self) -> None:
-        x, top = self.canv.absolutePosition(0, self.count * self.leading)
-        self.state.slots.append((self.canv.getPageNumber(), x, top, self.width, self.first,
-                                 self.count))
-
-
-def slots_for(state: TocState, total: int, leading: float, per_page: int) -> list[Flowable]:
-    """Slot flowables for `total` entries, at most `per_page` lines each."""
-    return [TocSlot(state, i, min(per_page, total - i), leading)
-            for i in range(0, total, per_page)]
-
-
-def draw_entries(canvas: object, page: int, state: TocState, style: Style, kit: TextKit,
-                 leading: float) -> None:
-    """Write the contents lines that belong on this page (called by the deferred canvas)."""
-    c = canvas
-    for spage, x, top, width, first, count in state.slots:
-        if spage != page:
-            continue
-        for i, (level, text, target_page, key) in enumerate(
-                state.entries[first:first + count]):
-            y = top - (i + 1) * leading + leading * 0.3
+        c = self.canv
+        width = self.width
+        top = self.count * self.leading
+        for i, (level, text, key) in enumerate(
+                self.state.entries[self.first:self.first + self.count]):
+            y = top - (i + 1) * self.leading + self.leading * 0.3
             indent = 14.0 * level
             size = 9.5 if level == 0 else 8.5
             font = SANS_BOLD if level == 0 else SANS
-            num = str(target_page)
-            num_w = c.stringWidth(num, SANS, size)  # type: ignore[attr-defined]
-            room = width - indent - num_w - 24
-            label = elide(kit, text, size, room, font)
-            c.setFillColor(style.color("text" if level == 0 else "muted"))  # type: ignore
-            w = draw_text(c, kit, x + indent, y, label, size, font)  # type: ignore[arg-type]
-            c.setFont(SANS, size)  # type: ignore[attr-defined]
-            c.drawRightString(x + width, y, num)  # type: ignore[attr-defined]
-            dots_from = x + indent + w + 6
-            dots_to = x + width - num_w - 6
-            c.setFillColor(style.color("grid"))  # type: ignore[attr-defined]
-            dot = c.stringWidth(". ", SANS, size)  # type: ignore[attr-defined]
-            n = int((dots_to - dots_from) // dot)
+            room = width - indent - NUMBER_ROOM - 12
+            c.setFillColor(self.style.color("text" if level == 0 else "muted"))
+            w = draw_text(c, self.kit, indent, y, elide(self.kit, text, size, room, font),
+                          size, font)
+            c.setFillColor(self.style.color("grid"))
+            dot = c.stringWidth(". ", SANS, size)
+            start, end = indent + w + 6, width - NUMBER_ROOM - 4
+            n = int((end - start) // dot)
             if n > 0:
-                c.drawRightString(dots_to, y, ". " * n)  # type: ignore[attr-defined]
-            c.linkRect("", key, (x, y - 2, x + width, y + size), relative=0,  # type: ignore
-                       thickness=0)
+                c.setFont(SANS, size)
+                c.drawRightString(end, y, ". " * n)
+            c.saveState()
+            c.translate(width, y)
+            c.doForm(number_form(self.first + i))
+            c.restoreState()
+            c.linkRect("", key, (0, y - 2, width, y + size), relative=1, thickness=0)
+
+
+NUMBER_ROOM = 24.0
+
+
+def slots_for(state: TocState, leading: float, per_page: int, style: Style,
+              kit: TextKit) -> list[Flowable]:
+    """Slot flowables for every entry, at most `per_page` lines each."""
+    total = len(state.entries)
+    return [TocSlot(state, i, min(per_page, total - i), leading, style, kit)
+            for i in range(0, total, per_page)]
+
+
+def define_number_forms(canvas: Canvas, state: TocState, style: Style) -> None:
+    """Fill in each entry's page number (call once all pages are laid out)."""
+    for i, (level, _text, key) in enumerate(state.entries):
+        canvas.beginForm(number_form(i))
+        canvas.setFont(SANS, 9.5 if level == 0 else 8.5)
+        canvas.setFillColor(style.color("text" if level == 0 else "muted"))
+        canvas.drawRightString(0, 0, str(state.pages.get(key, "?")))
+        canvas.endForm()
