@@ -15,7 +15,6 @@ from app.commands import (
 )
 from app.domain import Element, ElementKind, Rect
 from app.domain.topology import containing_boundaries
-from app.engine.layout import layered_layout
 from app.ui import clipboard
 from app.ui.scene import DiagramScene
 
@@ -156,6 +155,8 @@ def distribute(scene: DiagramScene, axis: str) -> None:
 
 def auto_layout(scene: DiagramScene) -> bool:
     """Lay the diagram out left to right; boundaries refit around their members. One step."""
+    from app.engine.layout import layered_layout  # the engine loads networkx: only on use
+
     d = scene.diagram
     elements = d.elements
     nodes = [e for e in d if e.kind.is_node]

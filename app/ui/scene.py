@@ -20,11 +20,13 @@ from app.ui.items import (
     NodeItem,
     Part,
 )
+from app.ui.items.overview import LOD_MIN_ELEMENTS, LOD_ZOOM, OverviewLayer
 from app.ui.stencil_library import StencilLibrary
 from app.ui.theme import Theme
 from app.ui.undo import UndoController
 
 GRID = 10.0
+NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 
 class DiagramScene(QGraphicsScene):
@@ -43,7 +45,8 @@ class DiagramScene(QGraphicsScene):
         self.undo = undo
         self.library = library
         self.theme = theme
-        self.zoom = 1.0
+        self._zoom = 1.0
+        self.lod_proxy = False
         self.snap_enabled = True
         self.connect_mode = False
         self.flow_type = "GE.DF"
@@ -56,10 +59,50 @@ class DiagramScene(QGraphicsScene):
         self.draw_grid = True
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setSceneRect(QRectF(-2000, -2000, 8000, 6000))
+        self.overview = OverviewLayer(self)
+        self.overview.setVisible(False)
+        self.addItem(self.overview)
+        self.selectionChanged.connect(self._selection_lod)
         bridge.sig_element_added.connect(self._on_added)
         bridge.sig_element_removed.connect(self._on_removed)
         bridge.sig_element_changed.connect(self._on_changed)
         self.rebuild()
+
+    # -- level of detail -------------------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        """The main view's scale; below LOD_ZOOM the overview layer draws the diagram."""
+        return self._zoom
+
+    @zoom.setter
+    def zoom(self, value: float) -> None:
+        if self.grid_step(value) != self.grid_step(self._zoom):
+            self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        self._zoom = value
+        self._update_lod()
+        for it in self.selectedItems():
+            if isinstance(it, CanvasItem):
+                it.geometry_changed()  # handles keep their size on screen
+
+    def _update_lod(self) -> None:
+        """Switch the overview layer on for large diagrams seen from far away."""
+        z = self._zoom
+        proxy = z < 0.15 or (z < LOD_ZOOM and len(self.element_items) > LOD_MIN_ELEMENTS)
+        if proxy != self.lod_proxy:
+            self.lod_proxy = proxy
+            for it in self.element_items.values():
+                it.setFlag(NO_CONTENTS, proxy and not it.isSelected())
+            self.overview.setVisible(proxy)
+            self.overview.invalidate()
+
+    def _selection_lod(self) -> None:
+        if self.lod_proxy:
+            for it in self.element_items.values():
+                it.setFlag(NO_CONTENTS, not it.isSelected())
+
+    def _changed_geometry(self) -> None:
+        if self.lod_proxy:
+            self.overview.invalidate()
 
     # -- model → items -------------------------------------------------------------------
     @property
@@ -92,7 +135,12 @@ class DiagramScene(QGraphicsScene):
         else:
             item = NodeItem(e)
         self.element_items[e.id] = item
+        if self.lod_proxy:
+            item.setFlag(NO_CONTENTS, True)
         self.addItem(item)
+        self._changed_geometry()
+        if not self.lod_proxy and self._zoom < LOD_ZOOM:
+            self._update_lod()
         if update and isinstance(item, FlowItem):
             self._refresh_pair(e)
         return item
@@ -130,6 +178,7 @@ class DiagramScene(QGraphicsScene):
             self._unindex_flow(item.element)
         self._flows_at.pop(element_id, None)
         self.removeItem(item)
+        self._changed_geometry()
 
     def _on_changed(self, diagram_id: str, element_id: str) -> None:
         if diagram_id != self.diagram_id or element_id not in self.element_items:
@@ -148,9 +197,11 @@ class DiagramScene(QGraphicsScene):
         else:
             item.sync(e)
             self.refresh_flows_of([element_id])
+        self._changed_geometry()
 
     def refresh_flows_of(self, element_ids: Iterable[str]) -> None:
         """Re-route the flows attached to elements that moved (or are being dragged)."""
+        self._changed_geometry()
         done: set[str] = set()
         for eid in element_ids:
             for fid in self._flows_at.get(eid, ()):
@@ -286,20 +337,23 @@ class DiagramScene(QGraphicsScene):
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         for it in self.element_items.values():
+            it.geometry_changed()
             if isinstance(it, FlowItem):
                 it.update_geometry()
-            it.prepareGeometryChange()
+        self.overview.invalidate()
         self.update()
 
     def set_badges(self, badges: dict[str, Badge]) -> None:
         changed = set(self.badges) ^ set(badges) | {
             k for k in badges if self.badges.get(k) != badges[k]}
         self.badges = badges
+        self._changed_geometry()
         for eid in changed:
             it = self.element_items.get(eid)
             if it is not None:
-                it.prepareGeometryChange()
+                it.geometry_changed()
                 it.update()
 
     # -- mouse: delegated to interaction objects -------------------------------------------
@@ -342,13 +396,17 @@ class DiagramScene(QGraphicsScene):
             inter, self.interaction = self.interaction, None
             inter.cancel()
 
+    @staticmethod
+    def grid_step(zoom: float) -> float:
+        """Grid spacing in scene units at a zoom (0: no grid), so lines stay ~10+ px apart."""
+        return GRID * (1 if zoom >= 1.5 else 2 if zoom >= 0.7 else 5 if zoom >= 0.3 else 0)
+
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         t = self.theme
         painter.fillRect(rect, t.background)
         if not self.draw_grid:
             return
-        zoom = self.zoom
-        step = GRID * (1 if zoom >= 1.5 else 2 if zoom >= 0.7 else 5 if zoom >= 0.3 else 0)
+        step = self.grid_step(self.zoom)
         if not step:
             return
         pen = QPen(t.grid, 0)

@@ -93,6 +93,7 @@ class StencilLibrary:
         self.stencils: dict[str, StencilDef] = by_id
         self._renderers: dict[str, QSvgRenderer | None] = {}
         self._icons: dict[str, QIcon] = {}
+        self._pixmaps: dict[tuple[str, int], QPixmap | None] = {}
 
     def get(self, type_id: str) -> StencilDef | None:
         return self.stencils.get(type_id)
@@ -151,6 +152,24 @@ class StencilLibrary:
                     r = None
             self._renderers[key] = r
         return self._renderers[key]
+
+    def pixmap(self, type_id: str, kind: ElementKind, px: int) -> QPixmap | None:
+        """The element's icon rendered at exactly `px` device pixels (cached), so canvas
+        icons are crisp at every zoom and cost one blit to draw."""
+        px = max(4, min(px, 256))
+        key = (f"{type_id}|{kind.value}", px)
+        if key not in self._pixmaps:
+            r = self.renderer(type_id, kind)
+            pm = None
+            if r is not None:
+                pm = QPixmap(QSize(px, px))
+                pm.fill(Qt.GlobalColor.transparent)
+                p = QPainter(pm)
+                p.setRenderHint(QPainter.RenderHint.Antialiasing)
+                r.render(p, QRectF(0, 0, px, px))
+                p.end()
+            self._pixmaps[key] = pm
+        return self._pixmaps[key]
 
     def icon(self, stencil: StencilDef, size: int = 32) -> QIcon:
         """A palette icon rendered from the stencil's SVG."""

@@ -44,6 +44,7 @@ class CanvasItem(QGraphicsItem):
         self.element = element
         self.element_id = element.id
         self.hovered = False
+        self._bounds: QRectF | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
 
@@ -69,9 +70,34 @@ class CanvasItem(QGraphicsItem):
     # -- interface the scene uses ----------------------------------------------------------
     def sync(self, element: Element) -> None:
         """Show a new value of the element."""
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.element = element
         self.update()
+
+    def geometry_changed(self) -> None:
+        """Call before the painted extent changes: drops the cached bounding rectangle."""
+        self.prepareGeometryChange()
+        self._bounds = None
+
+    def margin(self) -> float:
+        """Room around the shape for the badge and, when selected, the handles."""
+        m = BADGE_R * self.theme.label_scale
+        if self.isSelected():
+            m = max(m, self.handle_size())
+        return m + 4
+
+    def compute_bounds(self) -> QRectF:
+        raise NotImplementedError
+
+    def boundingRect(self) -> QRectF:
+        if self._bounds is None:
+            self._bounds = self.compute_bounds()
+        return self._bounds
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedChange:
+            self.geometry_changed()
+        return super().itemChange(change, value)
 
     def hit_part(self, scene_pos: QPointF) -> Part:
         return Part("body")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStr
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from app.domain import Element, Point
-from app.ui.items.base import BADGE_R, CanvasItem, Part, box_handles, near
+from app.ui.items.base import CanvasItem, Part, box_handles, near
 
 BAND = 8.0  # half-width of the clickable border of a boundary
 
@@ -30,7 +30,7 @@ class BoundaryBoxItem(CanvasItem):
         self.setZValue(-10.0 - min(r.width * r.height / 1e6, 80.0))
 
     def sync(self, element: Element) -> None:
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.element = element
         self._apply(element)
         self.update()
@@ -42,7 +42,7 @@ class BoundaryBoxItem(CanvasItem):
         return QRectF(self.pos().x(), self.pos().y(), self._w, self._h)
 
     def set_preview_rect(self, rect: QRectF) -> None:
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.setPos(rect.topLeft())
         self._w, self._h = rect.width(), rect.height()
 
@@ -52,8 +52,8 @@ class BoundaryBoxItem(CanvasItem):
         w = min(fm.horizontalAdvance(text) + 16, max(self._w, 40))
         return QRectF(0, -fm.height() - 6, w, fm.height() + 6)
 
-    def boundingRect(self) -> QRectF:
-        m = max(self.handle_size(), BADGE_R * self.theme.label_scale, BAND) + 4
+    def compute_bounds(self) -> QRectF:
+        m = max(self.margin(), BAND + 4)
         return self.local_rect().adjusted(-m, -m, m, m).united(self.title_rect())
 
     def shape(self) -> QPainterPath:
@@ -122,7 +122,7 @@ class BoundaryLineItem(CanvasItem):
         self.setZValue(-5.0)
 
     def sync(self, element: Element) -> None:
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.element = element
         self.preview_points = None
         self.setPos(0, 0)
@@ -134,7 +134,7 @@ class BoundaryLineItem(CanvasItem):
         return [QPointF(p.x, p.y) for p in self.element.points]
 
     def set_preview_points(self, pts: list[QPointF]) -> None:
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.preview_points = pts
 
     def _path(self) -> QPainterPath:
@@ -146,8 +146,8 @@ class BoundaryLineItem(CanvasItem):
                 path.lineTo(p)
         return path
 
-    def boundingRect(self) -> QRectF:
-        m = max(self.handle_size(), BADGE_R * self.theme.label_scale, BAND) + 30
+    def compute_bounds(self) -> QRectF:
+        m = max(self.margin(), BAND + 4) + 26
         return self._path().boundingRect().adjusted(-m, -m, m, m)
 
     def shape(self) -> QPainterPath:

@@ -57,7 +57,7 @@ class FlowItem(CanvasItem):
 
     def update_geometry(self) -> None:
         """Recompute the route from the current (possibly previewed) end positions."""
-        self.prepareGeometryChange()
+        self.geometry_changed()
         sc = self.canvas()
         e = self.element
         o = self.preview_offset
@@ -120,8 +120,8 @@ class FlowItem(CanvasItem):
                 path.lineTo(p)
         return path
 
-    def boundingRect(self) -> QRectF:
-        m = max(self.handle_size(), BADGE_R * self.theme.label_scale, 12) + 4
+    def compute_bounds(self) -> QRectF:
+        m = max(self.margin(), 16) + 2 * BADGE_R
         return self._path().boundingRect().united(self._label_rect).adjusted(-m, -m, m, m)
 
     def shape(self) -> QPainterPath:

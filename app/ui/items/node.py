@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from app.domain import Element, ElementKind
-from app.ui.items.base import BADGE_R, CanvasItem, Part, box_handles, near
+from app.ui.items.base import CanvasItem, Part, box_handles, near
 
 CORNERS = (0, 2, 4, 6)  # indices into box_handles used to resize nodes
 
@@ -29,7 +29,7 @@ class NodeItem(CanvasItem):
         self.setZValue(3.0 if element.kind is ElementKind.ANNOTATION else 2.0)
 
     def sync(self, element: Element) -> None:
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.element = element
         self._apply(element)
         self.update()
@@ -44,12 +44,12 @@ class NodeItem(CanvasItem):
 
     def set_preview_rect(self, rect: QRectF) -> None:
         """Show a resize in progress without touching the model."""
-        self.prepareGeometryChange()
+        self.geometry_changed()
         self.setPos(rect.topLeft())
         self._w, self._h = rect.width(), rect.height()
 
-    def boundingRect(self) -> QRectF:
-        m = max(self.handle_size(), BADGE_R * self.theme.label_scale) + 4
+    def compute_bounds(self) -> QRectF:
+        m = self.margin()
         return self.local_rect().adjusted(-m, -m, m, m)
 
     def shape(self) -> QPainterPath:
@@ -177,11 +177,12 @@ class NodeItem(CanvasItem):
         icon_size = min(22.0, rect.height() - 12) * t.label_scale
         if kind is not ElementKind.ANNOTATION and sc is not None and rect.width() >= 90 \
                 and icon_size >= 12 and lod >= 0.45:
-            r = sc.library.renderer(self.element.type_id, kind)
-            if r is not None:
+            scale = painter.worldTransform().m11() * painter.device().devicePixelRatioF()
+            pm = sc.library.pixmap(self.element.type_id, kind, round(icon_size * scale))
+            if pm is not None:
                 icon = QRectF(inner.left(), rect.center().y() - icon_size / 2,
                               icon_size, icon_size)
-                r.render(painter, icon)
+                painter.drawPixmap(icon, pm, QRectF(pm.rect()))
                 inner.setLeft(icon.right() + 6)
         if kind is ElementKind.ANNOTATION:
             painter.setFont(t.font(8.5))
