@@ -195,7 +195,7 @@ def run(n: int, count: int) -> dict[str, float]:
     def zoom(i: int) -> None:
         view.zoom_by(1.1 if (i // 8) % 2 == 0 else 1 / 1.1)
 
-    for label, zoom_level in (("fit", None), ("100", 1.0)):
+    for label, zoom_level in (("fit", None), ("50", 0.5), ("100", 1.0)):
         if zoom_level is None:
             view.zoom_to_fit()
         else:

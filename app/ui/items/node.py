@@ -10,6 +10,9 @@ from app.domain import Element, ElementKind
 from app.ui.items.base import CanvasItem, Part, box_handles, near
 
 CORNERS = (0, 2, 4, 6)  # indices into box_handles used to resize nodes
+CENTER = Qt.AlignmentFlag.AlignCenter
+LABEL_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+ANNOTATION_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 
 
 class NodeItem(CanvasItem):
@@ -19,6 +22,8 @@ class NodeItem(CanvasItem):
         super().__init__(element)
         self._w = 0.0
         self._h = 0.0
+        self._label_key: tuple | None = None
+        self._label: tuple = ()
         self._apply(element)
 
     def _apply(self, element: Element) -> None:
@@ -168,53 +173,67 @@ class NodeItem(CanvasItem):
                          QPointF(rect.right(), rect.top() + fold))
 
     def _paint_label(self, painter: QPainter, rect: QRectF, lod: float) -> None:
-        t = self.theme
+        sc = self.canvas()
+        if sc is None:
+            return
+        t = sc.theme
+        kind = self.element.kind
+        show_icon = kind is not ElementKind.ANNOTATION and lod >= 0.45
+        show_sub = lod >= 0.6
+        key = (self.element.name, self.element.notes, self.element.type_id, self._w, self._h,
+               t.label_scale, show_icon, show_sub)
+        if self._label_key != key:
+            self._label_key = key
+            self._label = self._layout_label(sc, rect, show_icon, show_sub)
+        icon, font, name_rect, text, small, sub_rect, subtitle = self._label
+        if icon is not None:
+            scale = painter.worldTransform().m11() * painter.device().devicePixelRatioF()
+            pm = sc.library.pixmap(self.element.type_id, kind, round(icon.width() * scale))
+            if pm is not None:
+                painter.drawPixmap(icon, pm, QRectF(pm.rect()))
+        painter.setFont(font)
+        painter.setPen(t.text)
+        painter.drawText(name_rect, ANNOTATION_FLAGS if kind is ElementKind.ANNOTATION
+                         else LABEL_FLAGS, text)
+        if subtitle:
+            painter.setFont(small)
+            painter.setPen(t.muted_text)
+            painter.drawText(sub_rect, CENTER, subtitle)
+
+    def _layout_label(self, sc, rect: QRectF, show_icon: bool, show_sub: bool) -> tuple:
+        """Where the icon, name and stencil subtitle go, computed once per size and text."""
+        t = sc.theme
         kind = self.element.kind
         inner = rect.adjusted(8, 4, -8, -4)
         if kind is ElementKind.DATA_STORE:
             inner.setLeft(rect.left() + 16)
-        sc = self.canvas()
+        icon = None
         icon_size = min(22.0, rect.height() - 12) * t.label_scale
-        if kind is not ElementKind.ANNOTATION and sc is not None and rect.width() >= 90 \
-                and icon_size >= 12 and lod >= 0.45:
-            scale = painter.worldTransform().m11() * painter.device().devicePixelRatioF()
-            pm = sc.library.pixmap(self.element.type_id, kind, round(icon_size * scale))
-            if pm is not None:
-                icon = QRectF(inner.left(), rect.center().y() - icon_size / 2,
-                              icon_size, icon_size)
-                painter.drawPixmap(icon, pm, QRectF(pm.rect()))
-                inner.setLeft(icon.right() + 6)
+        if show_icon and rect.width() >= 90 and icon_size >= 12 and \
+                sc.library.renderer(self.element.type_id, kind) is not None:
+            icon = QRectF(inner.left(), rect.center().y() - icon_size / 2, icon_size, icon_size)
+            inner.setLeft(icon.right() + 6)
         if kind is ElementKind.ANNOTATION:
-            painter.setFont(t.font(8.5))
-            painter.setPen(t.text)
-            text = self.element.name or self.element.notes
-            painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-                             | Qt.TextFlag.TextWordWrap, text)
-            return
+            return (None, t.font(8.5), inner, self.element.name or self.element.notes, None,
+                    None, "")
         name = self.element.name or "(unnamed)"
         subtitle = ""
-        if sc is not None and rect.height() >= 48 and lod >= 0.6:
+        if show_sub and rect.height() >= 48:
             st = sc.library.for_element(self.element.type_id, kind)
             if st is not None and st.id != kind.generic_type:
                 subtitle = st.name
         font = t.font(9.0, bold=True)
         fm = QFontMetricsF(font)
         sub_h = fm.height() * 0.9 if subtitle else 0.0
-        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         name_rect = inner.adjusted(0, 0, 0, -sub_h)
         text = name
-        bound = fm.boundingRect(name_rect, int(flags), text)
+        bound = fm.boundingRect(name_rect, int(LABEL_FLAGS), text)
         if bound.height() > name_rect.height() or bound.width() > name_rect.width():
             text = fm.elidedText(name, Qt.TextElideMode.ElideRight,
                                  name_rect.width() * max(1, int(name_rect.height() // fm.height())))
-        painter.setFont(font)
-        painter.setPen(t.text)
-        painter.drawText(name_rect, flags, text)
+        small = t.font(7.5)
+        sub_rect = QRectF(inner.left(), inner.bottom() - sub_h, inner.width(), sub_h)
         if subtitle:
-            small = t.font(7.5)
-            painter.setFont(small)
-            painter.setPen(t.muted_text)
-            sub_rect = QRectF(inner.left(), inner.bottom() - sub_h, inner.width(), sub_h)
-            painter.drawText(sub_rect, Qt.AlignmentFlag.AlignCenter,
-                             QFontMetricsF(small).elidedText(subtitle, Qt.TextElideMode.ElideRight,
-                                                             inner.width()))
+            subtitle = QFontMetricsF(small).elidedText(subtitle, Qt.TextElideMode.ElideRight,
+                                                       inner.width())
+        return icon, font, name_rect, text, small, sub_rect, subtitle
