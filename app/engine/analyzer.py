@@ -3,7 +3,9 @@ result and re-evaluates only what an edit can affect."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from app.domain import Finding, ProjectSnapshot, TypeHierarchy
@@ -13,6 +15,20 @@ from app.engine.facts import Defaults, ModelFacts
 from app.engine.merge import finish
 from app.engine.packs import RulePack, compile_pack, pack_hierarchy
 from app.engine.paths import PATH_PACK, PathIndex
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Defer the cyclic garbage collector while findings are built: a run allocates ~10^5
+    long-lived objects, and the collections they trigger cost a third of the run time.
+    Nothing here makes cycles; the collector resumes (if it was on) as soon as we return."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class Analyzer:
@@ -54,6 +70,10 @@ class Analyzer:
     # -- running -------------------------------------------------------------------------
     def run(self, snapshot: ProjectSnapshot) -> list[Finding]:
         """A full analysis of the snapshot."""
+        with _gc_paused():
+            return self._run(snapshot)
+
+    def _run(self, snapshot: ProjectSnapshot) -> list[Finding]:
         packs = self.packs_for(snapshot)
         self._disabled = snapshot.disabled_packs
         self.rules = RuleIndex(packs)
@@ -69,12 +89,16 @@ class Analyzer:
 
     def update(self, snapshot: ProjectSnapshot, changed_ids: Iterable[str]) -> list[Finding]:
         """Re-analyse after the elements `changed_ids` were added, edited or removed."""
+        with _gc_paused():
+            return self._update(snapshot, changed_ids)
+
+    def _update(self, snapshot: ProjectSnapshot, changed_ids: Iterable[str]) -> list[Finding]:
         if self.facts is None or not self._same_packs(snapshot):
-            return self.run(snapshot)
+            return self._run(snapshot)
         facts = self.facts
         delta = apply_changes(facts, snapshot, changed_ids)
         if delta.full:
-            return self.run(snapshot)
+            return self._run(snapshot)
         for eid in delta.dirty:
             found = subject_findings(self.rules, facts, eid)
             if found:

@@ -7,6 +7,7 @@ lookups on the rule at all."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from app.domain import Finding, threat_key
 from app.domain.threats import clamp_level
@@ -25,6 +26,14 @@ def _title_fn(t: ThreatType) -> Callable[[Ctx], str]:
     if len(parts) == 1:
         text = parts[0][0]
         return lambda _c: text
+    if len(parts) == 2 and parts[0][2] == "name":  # the common "… {ROLE.name} …"
+        (head, role, _n), (tail, _r, _a) = parts
+        get = attrgetter(role)
+
+        def named(ctx: Ctx) -> str:
+            e = get(ctx)
+            return head + (e.name or e.id) + tail
+        return named
 
     def title(ctx: Ctx) -> str:
         out = []

@@ -34,11 +34,18 @@ class Ctx:
         self.facts = facts
         self.memo: dict[tuple[str, bool], str] = {}
         anc, props = facts.anc, facts.nprops
-        for role, e in (("element", element), ("flow", flow), ("source", source),
-                        ("target", target)):
-            setattr(self, role, e)
-            setattr(self, "a_" + role, anc[e.id] if e is not None else _NONE)
-            setattr(self, "p_" + role, props[e.id] if e is not None else _EMPTY)
+        self.element = element
+        self.flow = flow
+        self.source = source
+        self.target = target
+        self.a_element = anc[element.id] if element is not None else _NONE
+        self.p_element = props[element.id] if element is not None else _EMPTY
+        self.a_flow = anc[flow.id] if flow is not None else _NONE
+        self.p_flow = props[flow.id] if flow is not None else _EMPTY
+        self.a_source = anc[source.id] if source is not None else _NONE
+        self.p_source = props[source.id] if source is not None else _EMPTY
+        self.a_target = anc[target.id] if target is not None else _NONE
+        self.p_target = props[target.id] if target is not None else _EMPTY
 
 
 _NONE: frozenset[str] = frozenset()
@@ -146,7 +153,10 @@ class AtomP(Pred):
         self.key_neg = (text, True)
 
     def explain(self, ctx: Ctx, out: list[str]) -> None:
-        out.append(self.describe(ctx, negated=False))
+        text = ctx.memo.get(self.key_pos)
+        if text is None:
+            text = ctx.memo[self.key_pos] = self._describe(ctx, False)
+        out.append(text)
 
     def describe(self, ctx: Ctx, negated: bool) -> str:
         """The atom in words, about the subject it was tested on (memoised per subject)."""
