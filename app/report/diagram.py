@@ -240,8 +240,8 @@ class DiagramFlowable(Flowable):
 
 def diagram_flowables(view: DiagramView, style: Style, kit: TextKit, avail_w: float,
                       avail_h: float, icons: Mapping[str, str],
-                      paint_icon: IconPainter | None, caption: Callable[[str], Flowable]
-                      ) -> list[Flowable]:
+                      paint_icon: IconPainter | None, caption: Callable[[str], Flowable],
+                      tile_h: float | None = None) -> list[Flowable]:
     """The whole diagram at a readable scale, or an overview plus overlapping tiles."""
     bx, by, bw, bh = view.bounds
     window = (bx - PAD, by - PAD, max(bw, 1) + 2 * PAD, max(bh, 1) + 2 * PAD)
@@ -249,8 +249,8 @@ def diagram_flowables(view: DiagramView, style: Style, kit: TextKit, avail_w: fl
     min_scale = float(style.diagram("min_scale"))
     if fit >= min_scale:
         return [DiagramFlowable(view, style, kit, min(fit, 1.0), window, icons, paint_icon)]
-    scale = min_scale
-    tw, th = avail_w / scale, avail_h / scale
+    scale = max(min_scale, float(style.diagram("tile_scale")))
+    tw, th = avail_w / scale, (tile_h or avail_h) / scale
     overlap = float(style.diagram("overlap"))
     step_x, step_y = tw * (1 - overlap), th * (1 - overlap)
     cols = max(1, math.ceil((window[2] - tw) / step_x) + 1)

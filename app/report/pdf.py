@@ -58,7 +58,7 @@ def _canvas_class(toc: TocState, style: Style) -> type[Canvas]:
 
 def _decorate(c: Canvas, report: Report, style: Style, kit: TextKit) -> None:
     """Header (project, classification) and footer (tool, hash, page X of Y) on every page."""
-    w, h = style.pagesize
+    w, h = c._pagesize
     m = style.margin
     c.saveState()
     c.setStrokeColor(style.color("grid"))
@@ -103,8 +103,12 @@ class _Doc(BaseDocTemplate):
         def decorate(canvas: Canvas, _doc: BaseDocTemplate) -> None:
             _decorate(canvas, report, style, kit)
 
+        wide = Frame(m, m, h - 2 * m, w - 2 * m, id="wide", leftPadding=0, rightPadding=0,
+                     topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate("cover", [frame], onPage=decorate),
-                               PageTemplate("body", [frame], onPage=decorate)])
+                               PageTemplate("body", [frame], onPage=decorate),
+                               PageTemplate("landscape", [wide], onPage=decorate,
+                                            pagesize=(h, w))])
         self.frame_size = (w - 2 * m, h - 2 * m)
 
     def afterFlowable(self, flowable: Flowable) -> None:

@@ -134,14 +134,19 @@ def scope(r: Report, ctx: Ctx) -> list[Flowable]:
 
 
 def diagrams(r: Report, ctx: Ctx, paint_icon: IconPainter | None) -> list[Flowable]:
-    out: list[Flowable] = [PageBreak(), ctx.heading("Diagrams"),
-                           ctx.raw(ctx.style.text("diagrams_intro"))]
+    """Each diagram on its own page, landscape when it is wider than tall."""
+    out: list[Flowable] = []
+    intro = [ctx.heading("Diagrams"), ctx.raw(ctx.style.text("diagrams_intro"))]
     if not r.diagrams:
-        out.append(ctx.raw(ctx.missing("The model has no diagrams.")))
+        return [PageBreak(), *intro, ctx.raw(ctx.missing("The model has no diagrams."))]
     caption: Callable[[str], Flowable] = lambda text: ctx.p(text, "muted")  # noqa: E731
     for i, view in enumerate(r.diagrams):
-        if i:
-            out.append(PageBreak())
+        _, _, bw, bh = view.bounds
+        wide = bw > bh * 1.15
+        w, h = (ctx.height, ctx.width) if wide else (ctx.width, ctx.height)
+        out += [NextPageTemplate("landscape" if wide else "body"), PageBreak()]
+        if i == 0:
+            out += intro
         out.append(ctx.heading(view.name or "(unnamed diagram)", 1))
         n = sum(1 for e in view.elements if not e.is_flow)
         f = sum(1 for e in view.elements if e.is_flow)
@@ -149,11 +154,12 @@ def diagrams(r: Report, ctx: Ctx, paint_icon: IconPainter | None) -> list[Flowab
         if not view.elements:
             out.append(ctx.raw(ctx.missing("This diagram is empty.")))
             continue
-        parts = diagram_flowables(view, ctx.style, ctx.kit, ctx.width, ctx.height - 70,
-                                  r.icons, paint_icon, caption)
+        parts = diagram_flowables(view, ctx.style, ctx.kit, w, h - (110 if i == 0 else 70),
+                                  r.icons, paint_icon, caption, tile_h=h - 30)
         for j in range(0, len(parts), 2 if len(parts) > 1 else 1):
             chunk = parts[j:j + 2] if len(parts) > 1 else parts
             if j:
                 out.append(PageBreak())
             out.extend(chunk)
+    out.append(NextPageTemplate("body"))
     return out
