@@ -1,5 +1,9 @@
-"""The SQLite file itself: header checks before SQLite touches it, connections with the
-durability settings, error translation, and the fsync/rename steps of an atomic save.
+"""The SQLite file itself: checks before and right after SQLite opens it, connections
+with the durability settings, error translation, and the steps of an atomic save.
+
+We never open a project file with our own file descriptor while SQLite may have it open
+(closing one would drop SQLite's POSIX locks on it); only files too small to be a
+database are read directly.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from app.domain import FileError
 from app.store import schema
 
 MAGIC = b"SQLite format 3\x00"
+MIN_SIZE = 512  # the smallest page: no database is shorter
+NOT_SQLITE = "not a ThreatCanvas project (not an SQLite database file)"
 
 #: Durability. While a store has the file open for editing it runs in WAL mode with
 #: synchronous=FULL: every commit appends to the -wal file and fsyncs it before returning
@@ -47,48 +53,61 @@ class StoreError(FileError):
     """A .tcm file that cannot be opened or saved; `str()` names the file and the reason."""
 
 
-def _u32(data: bytes, offset: int) -> int:
-    return int.from_bytes(data[offset:offset + 4], "big")
+def precheck(path: Path) -> None:
+    """Refuse what cannot be a project before SQLite opens it: a missing file, a folder,
+    an empty file or one too small to be a database. Reads only."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise StoreError(path, "file not found") from None
+    except OSError as err:
+        raise StoreError(path, f"cannot read: {os_reason(err)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise StoreError(path, "is a folder, not a project file")
+    if not os.access(path, os.R_OK):
+        raise StoreError(path, "permission denied (cannot read the file)")
+    if st.st_size == 0:
+        raise StoreError(path, "the file is empty, not a ThreatCanvas project")
+    if st.st_size >= MIN_SIZE:
+        return
+    try:
+        head = path.read_bytes()[:100]
+    except OSError as err:
+        raise StoreError(path, f"cannot read: {os_reason(err)}") from None
+    if head.startswith(MAGIC) or MAGIC.startswith(head):
+        raise StoreError(path, "the file is truncated (only a few bytes are left)")
+    raise StoreError(path, NOT_SQLITE)
 
 
-def check_header(path: Path) -> int:
-    """Check a file is a whole ThreatCanvas project before SQLite opens it; returns its
-    schema version (-1: unknown until read through its -wal). Reads only."""
+def check_size(path: Path, page_size: int, pages: int) -> None:
+    """Refuse a file shorter than its own header says (cut off in a copy or download)."""
+    if has_wal(path):  # the newest pages may still be in the -wal
+        return
+    size = path.stat().st_size
+    if size < pages * page_size:
+        raise StoreError(path, f"the file is truncated ({size} of {pages * page_size} bytes)")
+    if size % page_size:
+        raise StoreError(path, "the file is truncated or damaged (size is not whole pages)")
+
+
+def explain_damage(path: Path) -> StoreError | None:
+    """After SQLite called a file corrupt: a clearer reason when its header shows it was
+    cut short. (Reading it ourselves is safe here: the open has already failed.)"""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(100)
-    except FileNotFoundError:
-        raise StoreError(path, "file not found") from None
-    except IsADirectoryError:
-        raise StoreError(path, "is a folder, not a project file") from None
-    except PermissionError:
-        raise StoreError(path, "permission denied (cannot read the file)") from None
-    except OSError as err:
-        raise StoreError(path, f"cannot read: {err.strerror or err}") from None
-    if size == 0:
-        raise StoreError(path, "the file is empty, not a ThreatCanvas project")
-    if not head.startswith(MAGIC):
-        if MAGIC.startswith(head):
-            raise StoreError(path, "the file is truncated (only a few bytes are left)")
-        raise StoreError(path, "not a ThreatCanvas project (not an SQLite database file)")
-    if len(head) < 100:
-        raise StoreError(path, "the file is truncated (its header is incomplete)")
-    if has_wal(path):  # page 1 may be newer in the -wal: the SQL checks decide
-        return -1
-    app_id = _u32(head, 68)
-    version = _u32(head, 60)
-    check_ids(path, app_id, version)
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(MAGIC):
+        return None
     page_size = int.from_bytes(head[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        raise StoreError(path, "damaged: the database header is corrupt")
-    pages = _u32(head, 28)
-    if pages and _u32(head, 24) == _u32(head, 92) and size < pages * page_size:
-        raise StoreError(path, f"the file is truncated ({size} of {pages * page_size} bytes)")
-    if size % page_size:
-        raise StoreError(path, "the file is truncated or damaged (size is not whole pages)")
-    return version
+    pages = int.from_bytes(head[28:32], "big")
+    valid = head[24:28] == head[92:96]  # the in-header size is current
+    if valid and size < pages * page_size:
+        return StoreError(path, f"the file is truncated ({size} of {pages * page_size} bytes)")
+    return None
 
 
 def check_ids(path: Path, app_id: int, version: int) -> None:
@@ -146,7 +165,8 @@ def writable(path: Path) -> bool:
 def make_engine(path: Path, mode: str) -> Engine:
     """An engine on `path` with our pragmas and real transactions (BEGIN IMMEDIATE for
     writers). Modes: "ro", "rw" (never creates a file), "new" (a fresh temporary file) or
-    "copy" (a private in-memory copy of the file, e.g. to upgrade an old read-only file)."""
+    "copy" (a private in-memory snapshot: read-only opens never hold or change the file,
+    and an old schema is upgraded in the copy)."""
     uri_mode = {"new": "rwc", "copy": "ro"}.get(mode, mode)
     uri = "file:" + urllib.parse.quote(str(path.resolve())) + f"?mode={uri_mode}"
 
@@ -188,7 +208,8 @@ _SQLITE_REASONS = {
                              "and are writable)",
     sqlite3.SQLITE_BUSY: "the file is in use by another program",
     sqlite3.SQLITE_LOCKED: "the file is in use by another program",
-    sqlite3.SQLITE_NOTADB: "damaged: not a valid database file",
+    sqlite3.SQLITE_NOTADB: "not a ThreatCanvas project: not an SQLite database file, or its "
+                           "header is damaged",
     sqlite3.SQLITE_CORRUPT: "damaged: the database is corrupt",
     sqlite3.SQLITE_PERM: "permission denied",
     sqlite3.SQLITE_IOERR: "input/output error while accessing the file",
@@ -204,6 +225,8 @@ def translate(err: BaseException, path: Path, doing: str) -> StoreError:
     if isinstance(err, sqlite3.Error):
         code = getattr(err, "sqlite_errorcode", 0) & 0xFF
         reason = _SQLITE_REASONS.get(code, str(err))
+        if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+            return StoreError(path, reason)  # the file's state, whatever we were doing
         return StoreError(path, f"cannot {doing}: {reason}")
     if isinstance(err, OSError):
         return StoreError(path, f"cannot {doing}: {os_reason(err)}")

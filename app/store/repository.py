@@ -45,17 +45,15 @@ class ProjectStore:
         read-only. An older schema is upgraded in one transaction.
         """
         p = Path(path)
-        if dbfile.hot_journal(p):
-            if not dbfile.writable(p):
-                raise StoreError(p, "a crash left unfinished changes that must be rolled "
-                                    "back, but the file is read-only; copy it (with its "
-                                    "-journal file) to a writable folder to open it")
-            _recover(p)
-        version = dbfile.check_header(p)
-        read_only = read_only or not dbfile.writable(p)
-        # Read-only, an older file is upgraded in a copy in memory; the file stays as it is.
-        mode = "rw" if not read_only else "ro" if version == schema.SCHEMA_VERSION else "copy"
-        engine = dbfile.make_engine(p, mode)
+        dbfile.precheck(p)
+        writable = dbfile.writable(p)
+        if dbfile.hot_journal(p) and not writable:
+            raise StoreError(p, "a crash left unfinished changes that must be rolled back, "
+                                "but the file is read-only; copy it (with its -journal "
+                                "file) to a writable folder to open it")
+        read_only = read_only or not writable
+        # Writable: SQLite replays a crash's journal or WAL at the first read.
+        engine = dbfile.make_engine(p, "copy" if read_only else "rw")
         conn: Connection | None = None
         try:
             conn = engine.connect()
@@ -71,7 +69,10 @@ class ProjectStore:
             raise StoreError(p, f"damaged: {err}") from None
         except (DBAPIError, OSError, StoreError) as err:
             _close(conn)
-            raise dbfile.translate(err, p, "open the file") from None
+            error = dbfile.translate(err, p, "open the file")
+            if "damaged" in error.reason:
+                error = dbfile.explain_damage(p) or error
+            raise error from None
         return cls(p, conn, positions, read_only), project
 
     # -- saving --------------------------------------------------------------------------
@@ -200,14 +201,18 @@ def upgrade(conn: Connection, path: Path, version: int) -> None:
 
 
 def _check(conn: Connection, path: Path) -> int:
-    """Refuse a foreign or damaged file before reading it (quick_check reads every page
-    once); returns its schema version."""
-    app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
-    version = conn.exec_driver_sql("PRAGMA user_version").scalar()
-    dbfile.check_ids(path, int(app_id or 0), int(version or 0))
+    """Refuse a foreign, newer, truncated or damaged file before reading it (quick_check
+    reads every page once); returns its schema version. Reads only."""
+    def pragma(name: str) -> int:
+        return int(conn.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)
+
+    version = pragma("user_version")
+    dbfile.check_ids(path, pragma("application_id"), version)
+    dbfile.check_size(path, pragma("page_size"), pragma("page_count"))
     result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
     if result != "ok":
-        raise StoreError(path, f"damaged: {result}")
+        detail = "; ".join(line for line in str(result).splitlines() if "***" not in line)
+        raise StoreError(path, f"damaged: the database is corrupt ({detail})")
     names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
                 .scalars())
     missing = [t for t in ("project_info", "diagrams", "elements") if t not in names]

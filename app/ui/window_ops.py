@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
 import app
 from app.domain import DomainError, FileError
@@ -14,7 +14,7 @@ from app.domain import DomainError, FileError
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-PRESENT_SCALE = 1.4
+PRESENT_SCALE = 1.3
 
 
 def _error(win: MainWindow, title: str, err: Exception) -> None:
@@ -132,8 +132,7 @@ def toggle_presentation(win: MainWindow) -> None:
     """Full-screen canvas, larger labels, panels hidden; the same key brings them back."""
     if not win.presenting:
         win._saved_state = (bytes(win.saveState().data()), win.isFullScreen())
-        for dock in (win.palette_dock, win.properties_dock, win.history_dock,
-                     win.overview_dock):
+        for dock in win.findChildren(QDockWidget):  # every panel, ours or not
             dock.hide()
         win.toolbar.hide()
         win.menuBar().hide()
@@ -164,6 +163,7 @@ def toggle_presentation(win: MainWindow) -> None:
     if v is not None:
         v.zoom_to_fit()
         v.setFocus()
+        QTimer.singleShot(60, v.zoom_to_fit)  # again once the window has its new size
 
 
 def context_menu(win: MainWindow, pos: QPoint) -> None:
