@@ -227,10 +227,16 @@ class NodeItem(CanvasItem):
         sub_h = fm.height() * 0.9 if subtitle else 0.0
         name_rect = inner.adjusted(0, 0, 0, -sub_h)
         text = name
-        bound = fm.boundingRect(name_rect, int(LABEL_FLAGS), text)
-        if bound.height() > name_rect.height() or bound.width() > name_rect.width():
-            text = fm.elidedText(name, Qt.TextElideMode.ElideRight,
-                                 name_rect.width() * max(1, int(name_rect.height() // fm.height())))
+        # Shrink the font a little until the name fits; elide only as a last resort.
+        for step in (1.0, 0.92, 0.84, 0.76, 0.68):
+            font = t.font(9.0 * step, bold=True)
+            fm = QFontMetricsF(font)
+            bound = fm.boundingRect(name_rect, int(LABEL_FLAGS), name)
+            if bound.height() <= name_rect.height() + 0.5 and \
+                    bound.width() <= name_rect.width() + 0.5:
+                break
+        else:
+            text = fm.elidedText(name, Qt.TextElideMode.ElideRight, name_rect.width())
         small = t.font(7.5)
         sub_rect = QRectF(inner.left(), inner.bottom() - sub_h, inner.width(), sub_h)
         if subtitle:
