@@ -135,8 +135,15 @@ def has_wal(path: Path) -> bool:
 
 
 def begin_editing(conn: sqlite3.Connection) -> None:
-    """Switch a checked file to WAL for fast durable commits (outside any transaction)."""
-    conn.execute("PRAGMA journal_mode=WAL").fetchall()
+    """Switch a checked file to WAL for fast durable commits (outside any transaction).
+    If another program holds the file, stay with the rollback journal, made durable
+    against power loss by also syncing the folder after each commit (EXTRA)."""
+    try:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    except sqlite3.Error:
+        mode = ""
+    if str(mode).lower() != "wal":
+        conn.execute("PRAGMA synchronous=EXTRA").fetchall()
 
 
 def settle(conn: sqlite3.Connection) -> None:

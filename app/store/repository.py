@@ -41,8 +41,10 @@ class ProjectStore:
              ) -> tuple[ProjectStore, Project]:
         """Open a project file; StoreError (naming the file) when it cannot be used.
 
-        A file we refuse is never modified. A file or folder we may not write is opened
-        read-only. An older schema is upgraded in one transaction.
+        A file we refuse is never modified. A file or folder we may not write (or
+        `read_only=True`) is read into a private in-memory snapshot. An older schema is
+        upgraded in one transaction. Open for editing, the file runs in WAL mode until
+        `close()` folds it back into one file.
         """
         p = Path(path)
         dbfile.precheck(p)
@@ -67,7 +69,7 @@ class ProjectStore:
         except BadRowError as err:
             _close(conn)
             raise StoreError(p, f"damaged: {err}") from None
-        except (DBAPIError, OSError, StoreError) as err:
+        except (DBAPIError, sqlite3.Error, OSError, StoreError) as err:
             _close(conn)
             error = dbfile.translate(err, p, "open the file")
             if "damaged" in error.reason:

@@ -218,8 +218,9 @@ def _sync_elements(conn: Connection, d: Diagram, ids: set[str], stored: Stored) 
     st = stored.copy()
     gone = [eid for eid in ids if eid not in d]
     if gone:
-        conn.execute(delete(s.elements).where(s.elements.c.diagram_id == d.id,
-                                              s.elements.c.id.in_(gone)))
+        for i in range(0, len(gone), 500):  # stay far below SQLite's bound-variable limit
+            conn.execute(delete(s.elements).where(s.elements.c.diagram_id == d.id,
+                                                  s.elements.c.id.in_(gone[i:i + 500])))
         for eid in gone:
             st.pos.pop(eid, None)
             st.value.pop(eid, None)

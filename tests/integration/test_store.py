@@ -272,3 +272,19 @@ def test_watch_queues_edits_until_apply(tmp_path: Path) -> None:
         assert not store.has_unsaved
     assert structure(read(path))[2] == structure(p)[2]
     assert read(path).scope == "watched scope"
+
+
+def test_large_removal_and_unknown_events(tmp_path: Path) -> None:
+    path = tmp_path / "big.tcm"
+    p = sample_project()
+    d = p.diagram("d2")
+    for i in range(1200):
+        d.add(make_box(ElementKind.ANNOTATION, "GE.A", f"a{i}", Rect(i, 0, 1, 1)))
+    with ProjectStore.create(p, path) as store:
+        stop = store.watch(p)
+        d.remove(list(d.elements))  # more ids than one IN (...) list may hold
+        store.apply(p)
+        stop()
+        p.description = "changed behind the events' back"
+        store.apply(p, [ev.Event()])  # an event the store does not know: full rewrite
+    assert structure(read(path)) == structure(p)
