@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 880)
         if self.library.error:
             self.statusBar().showMessage(f"Stencils: {self.library.error}", 10000)
+        from app.ui.workflow import Workflow  # threats, validation, ATLAS, autosave
+
+        self.workflow = Workflow(self)
         self.analysis.schedule()
 
     def show_message(self, text: str) -> None:
@@ -311,9 +314,11 @@ class MainWindow(QMainWindow):
         QApplication.closeAllWindows()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.workflow.before_close()
         if self.ask_before_close and not window_ops.confirm_discard(self):
             event.ignore()
             return
+        self.workflow.shutdown()
         self.analysis.shutdown()
         self.bridge.detach()
         event.accept()

@@ -67,7 +67,8 @@ def save_to(win: MainWindow, path: str | Path) -> bool:
     from app.services.files import save_project
 
     try:
-        save_project(win.project, path)
+        wf = getattr(win, "workflow", None)
+        wf.save_to(path) if wf is not None else save_project(win.project, path)
     except (FileError, DomainError) as err:
         _error(win, "Cannot save", err)
         return False
