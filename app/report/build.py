@@ -155,6 +155,7 @@ def _threat_rows(project: Project, findings: Iterable[Finding], names: _Names) -
             justification=t.justification if t else "", mitigations=_mitigation_lines(f, t),
             owner=t.owner if t else "", description=f.description, notes=t.notes if t else "",
             rule_id=f.rule_id, pack=f.pack, origin=f.origin,
+            path=tuple(names.name(i) for i in f.path),
         )
         rows.append(row)
     rows = [

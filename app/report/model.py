@@ -50,14 +50,13 @@ class AtlasCatalog:
     def technique(self, technique_id: str) -> AtlasTechnique | None:
         """A technique by id; a sub-technique falls back to its parent's tactics."""
         found = self.techniques.get(technique_id)
-        if found is not None and found.tactics:
+        parent = self.techniques.get(technique_id.rsplit(".", 1)[0]) if technique_id.count(
+            ".") >= 2 else None
+        if parent is None:
             return found
-        parent = self.techniques.get(technique_id.rsplit(".", 1)[0]) if "." in technique_id[
-            4:] else None
-        if parent is not None:
-            name = found.name if found is not None else parent.name
-            return AtlasTechnique(technique_id, name, parent.tactics)
-        return found
+        name = f"{parent.name}: {found.name}" if found is not None else parent.name
+        tactics = found.tactics if found is not None and found.tactics else parent.tactics
+        return AtlasTechnique(technique_id, name, tactics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +104,7 @@ class ThreatRow:
     rule_id: str
     pack: str
     origin: str
+    path: tuple[str, ...] = ()  # names along an attack path (nodes and flows)
 
     @property
     def is_open(self) -> bool:

@@ -45,7 +45,7 @@ def _canvas_class(toc: TocState, style: Style) -> type[Canvas]:
 
         def save(self) -> None:
             total = self.getPageNumber() - (0 if self._code else 1)
-            self.beginForm(TOTAL_FORM)
+            self.beginForm(TOTAL_FORM, -6, -6, 60, 20)
             self.setFont(SANS, 7)
             self.setFillColor(style.color("muted"))
             self.drawString(0, 0, str(total))

@@ -58,7 +58,8 @@ def register(r: Report, ctx: Ctx) -> list[Flowable]:
     for t in r.threats:
         if not t.applies:
             continue
-        threat = (f"<b>{ctx.m(t.title)}</b><br/>{ctx.m(t.target)}"
+        path = f"<br/>Path: {ctx.m(' → '.join(t.path))}" if t.path else ""
+        threat = (f"<b>{ctx.m(t.title)}</b><br/>{ctx.m(t.target)}{path}"
                   f'<br/><font name="TCMono" size="6">{ctx.m(t.rule_id or t.origin)}</font>')
         refs = "<br/>".join(ctx.m(x) for x in (*t.atlas, *t.owasp)) or "—"
         sev = f"{ctx.sev(t.severity)}<br/>L{t.likelihood} × I{t.impact}"
@@ -115,7 +116,7 @@ def ruled_out(r: Report, ctx: Ctx) -> list[Flowable]:
     return [ctx.heading("Not applicable and accepted threats"),
             ctx.raw(ctx.style.text("ruled_out_intro")),
             ctx.table(["Ref", "Threat", "State", "Severity", "Justification", "Owner"], rows,
-                      [11, 50, 18, 15, 62, 18])]
+                      [11, 46, 16, 14, 58, 26])]
 
 
 def validation(r: Report, ctx: Ctx) -> list[Flowable]:
@@ -147,8 +148,12 @@ def signoff(r: Report, ctx: Ctx) -> list[Flowable]:
               rowHeights=[None] + [14 * mm] * len(names))
     t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, ctx.style.color("grid")),
                            ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    m = r.meta
+    ident = (f"This sign-off applies to model version <b>{ctx.m(m.version)}</b> of "
+             f"{ctx.m(m.date)}, model SHA-256 "
+             f'<font name="TCMono">{m.model_sha256}</font>.')
     return [KeepTogether([ctx.heading("Sign-off"), ctx.raw(ctx.style.text("signoff")),
-                          ctx.gap(4), t])]
+                          ctx.raw(ident), ctx.gap(4), t])]
 
 
 def rendering_notes(kit: TextKit, ctx: Ctx) -> list[Flowable]:

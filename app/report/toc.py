@@ -90,7 +90,7 @@ def slots_for(state: TocState, leading: float, per_page: int, style: Style,
 def define_number_forms(canvas: Canvas, state: TocState, style: Style) -> None:
     """Fill in each entry's page number (call once all pages are laid out)."""
     for i, (level, _text, key) in enumerate(state.entries):
-        canvas.beginForm(number_form(i))
+        canvas.beginForm(number_form(i), -60, -6, 6, 20)  # drawn right-aligned at 0
         canvas.setFont(SANS, 9.5 if level == 0 else 8.5)
         canvas.setFillColor(style.color("text" if level == 0 else "muted"))
         canvas.drawRightString(0, 0, str(state.pages.get(key, "?")))

@@ -65,7 +65,8 @@ def test_summary_counts(report) -> None:
 def test_atlas_matrix_uses_parent_tactics(report) -> None:
     cols = {c.name: c for c in report.atlas}
     assert cols["Exfiltration"].techniques == (
-        ("AML.T0024.000", "Infer Training Data Membership", 1),)
+        ("AML.T0024.000", "Exfiltration via AI Inference API: Infer Training Data Membership",
+         1),)
     assert cols["Initial Access"].techniques == (("AML.T0010", "AI Supply Chain Compromise", 1),)
     assert report.unmapped_atlas == ()
 

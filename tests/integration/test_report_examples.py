@@ -39,6 +39,9 @@ def test_example_report(path: Path) -> None:
     found = {tid for col in report.atlas for tid, _, _ in col.techniques}
     assert cited == found
     assert {p.id for p in report.packs} >= {"stride-core", "ai-ml"}
+    for t in report.threats:  # attack paths are spelled out, entry point to asset
+        if t.rule_id == "PATH-001" and t.applies:
+            assert len(t.path) >= 3 and not any(n.startswith("(missing") for n in t.path)
     assert report.meta.source_sha256 and report.meta.source_file == path.name
     # icons are passed in for the stencils the diagrams use
     used = {e.type_id for _, e in project.iter_elements() if e.kind.is_node}

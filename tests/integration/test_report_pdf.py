@@ -54,6 +54,7 @@ def test_every_section_is_there_with_its_content(small) -> None:
         "Hosted LLM provider", "Merchant", "Scoring API", "Model registry", "Cloud VPC",
         "returns_confidence_scores", "Membership inference against Scoring API",
         "AML.T0024.000", "ML04:2023", "Exfiltration", "Infer Training Data Membership",
+        "applies to model version",
         "unassigned", "Registry is write-once", "no justification recorded",
         "unconnected-element", "Reviewed in design session 3", "stride-core", "1.0.0",
         "Imported TMT template", "Signature", "Repudiation at Scoring API", "Likelihood",
