@@ -244,33 +244,35 @@ class ModelFacts:
 
     def compute(self, key: SetKey) -> frozenset[str]:
         kind = key[0]
-        nodes = [self.elements[n] for n in self.graph.nodes]
         if kind == "untrusted":
-            return self._walk([e.id for e in nodes if self.is_entry(e)], True, True)
+            els = self.elements
+            return self._walk([n for n in self.in_flows if self.is_entry(els[n])], True, True)
+        anc, nprops = self.anc, self.nprops
         if kind in ("fed_by", "feeds"):
-            seeds = [e.id for e in nodes if key[1] in self.anc[e.id]]
-            return self._walk(seeds, kind == "fed_by", False)
+            t = key[1]
+            return self._walk([n for n in self.in_flows if t in anc[n]], kind == "fed_by", False)
         forward = kind == "upstream"
         prop, value = key[1], key[2]
         want = norm(value)
-
-        def hit(e: Element) -> bool:
-            v = self.nprops[e.id].get(prop)
-            return v not in (None, "") if not value else v == want
-
-        seeds = [e.id for e in nodes if hit(e)]
-        flows_hit: list[str] = []
-        for fid in self.crossings:
+        if value:
+            seeds = [n for n in self.in_flows if nprops[n].get(prop) == want]
+            flows = [f for f in self.crossings if nprops[f].get(prop) == want]
+        else:
+            seeds = [n for n in self.in_flows if nprops[n].get(prop) not in (None, "")]
+            flows = [f for f in self.crossings if nprops[f].get(prop) not in (None, "")]
+        ends: list[str] = []
+        for fid in flows:  # a matching flow counts for the node it leads into (or out of)
             f = self.elements[fid]
             end = f.target_id if forward else f.source_id
-            if end in self.in_flows and hit(f):
-                flows_hit.append(end)  # type: ignore[arg-type]
-        return self._walk(seeds, forward, False) | self._walk(flows_hit, forward, True)
+            if end in self.in_flows:
+                ends.append(end)  # type: ignore[arg-type]
+        return self._walk(seeds, forward, False) | self._walk(ends, forward, True)
 
     def _walk(self, seeds: list[str], forward: bool, inclusive: bool) -> frozenset[str]:
         """Nodes reached from `seeds` along (or against) flow direction; seeds themselves
         only when `inclusive` or when a cycle leads back to them."""
-        adj = self.graph.succ if forward else self.graph.pred
+        # networkx's own adjacency dicts, read only: no view object per lookup.
+        adj = self.graph._succ if forward else self.graph._pred
         seen: set[str] = set()
         stack: list[str] = []
         if inclusive:

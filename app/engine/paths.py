@@ -33,7 +33,7 @@ def nearest_entries(facts: ModelFacts) -> dict[str, str | None]:
                      key=order.__getitem__)
     parent: dict[str, str | None] = dict.fromkeys(entries)
     layer = entries
-    succ = facts.graph.succ
+    succ = facts.graph._succ  # networkx adjacency dict, read only
     while layer:
         nxt: list[str] = []
         for n in layer:
