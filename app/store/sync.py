@@ -53,13 +53,13 @@ def read_all(conn: Connection) -> tuple[Project, Positions]:
     if by_diagram:
         raise m.BadRowError(f"elements of a missing diagram {next(iter(by_diagram))!r}")
     for r in conn.execute(select(s.threats).order_by(s.threats.c.key)).mappings():
-        p._threats[r["key"]] = m.threat_from_row(r)
+        p.put_threat(m.threat_from_row(r))
     items: dict[str, list[Any]] = {}
     for r in conn.execute(select(s.mitigations).order_by(s.mitigations.c.triage_key,
                                                          s.mitigations.c.position)).mappings():
         items.setdefault(r["triage_key"], []).append(r)
     for r in conn.execute(select(s.triage).order_by(s.triage.c.key)).mappings():
-        p._triage[r["key"]] = m.triage_from_rows(r, items.get(r["key"], []))
+        p.set_triage(r["key"], m.triage_from_rows(r, items.get(r["key"], [])))
     for r in conn.execute(select(s.rule_packs).order_by(s.rule_packs.c.pack_id)).mappings():
         doc = m.loads(r["document"], None, f"rule pack {r['pack_id']!r}")
         if not isinstance(doc, dict):
