@@ -14,7 +14,7 @@ from app.report.model import Report, ThreatRow
 CSV_COLUMNS: tuple[str, ...] = (
     "ref", "key", "title", "category", "element_or_flow", "element_ids", "diagram", "atlas",
     "owasp", "likelihood", "impact", "severity", "state", "applies", "justification",
-    "mitigations", "owner", "rule_id", "pack", "origin", "description", "notes",
+    "mitigations", "owner", "rule_id", "pack", "origin", "description", "notes", "path",
 )
 #: Spreadsheets run cells starting with these as formulas; such cells get a leading quote.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,6 +30,7 @@ def threat_dict(t: ThreatRow) -> dict[str, Any]:
         "applies": t.applies, "justification": t.justification,
         "mitigations": list(t.mitigations), "owner": t.owner, "rule_id": t.rule_id,
         "pack": t.pack, "origin": t.origin, "description": t.description, "notes": t.notes,
+        "path": list(t.path),
     }
 
 

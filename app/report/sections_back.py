@@ -24,7 +24,8 @@ def inventory(r: Report, ctx: Ctx) -> list[Flowable]:
         rows = []
         for e in (x for x in r.elements if x.diagram == d.name):
             kind = f"{e.kind}<br/>{ctx.m(e.type_name or e.type_id)}"
-            name = f"<b>{ctx.m(e.name)}</b>"
+            name = (f"<b>{ctx.m(e.name)}</b><br/>"
+                    f'<font name="TCMono" size="6" color="#5f6b7d">{ctx.m(e.id)}</font>')
             if e.connects:
                 name += f"<br/>{ctx.m(e.connects)}"
             if e.notes:
