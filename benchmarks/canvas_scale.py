@@ -137,6 +137,23 @@ def _wait_exposed(widget) -> None:
         loop.exec()
 
 
+class GcPauses:
+    """Longest cyclic-GC pause seen while measuring (to tell GC from painting)."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.longest = 0.0
+        self._t = 0.0
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t = time.perf_counter()
+        else:
+            self.longest = max(self.longest, (time.perf_counter() - self._t) * 1000)
+
+
 def frames(view, steps, count: int) -> list[float]:
     """Milliseconds per synchronous viewport repaint after each step."""
     out = []
@@ -187,6 +204,7 @@ def run(n: int, count: int) -> dict[str, float]:
     res["memory_mb"] = rss_mb() - base
 
     hs, vs = view.horizontalScrollBar(), view.verticalScrollBar()
+    pauses = GcPauses()
 
     def pan(i: int) -> None:
         hs.setValue(hs.value() + (37 if (i // 15) % 2 == 0 else -37))
@@ -205,10 +223,15 @@ def run(n: int, count: int) -> dict[str, float]:
         frames(view, pan, 5)  # warm-up
         p = frames(view, pan, count)
         z = frames(view, zoom, count)
-        res[f"pan_{label}_median_ms"] = statistics.median(p)
-        res[f"pan_{label}_worst_ms"] = max(p)
-        res[f"zoom_{label}_median_ms"] = statistics.median(z)
-        res[f"zoom_{label}_worst_ms"] = max(z)
+        for name, xs in (("pan", p), ("zoom", z)):
+            res[f"{name}_{label}_median_ms"] = statistics.median(xs)
+            res[f"{name}_{label}_p95_ms"] = statistics.quantiles(xs, n=20)[-1]
+            res[f"{name}_{label}_worst_ms"] = max(xs)
+    res["gc_longest_pause_ms"] = pauses.longest
+    try:
+        res["load_average"] = os.getloadavg()[0]
+    except OSError:
+        pass
     w.close()
     return res
 
