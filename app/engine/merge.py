@@ -69,13 +69,29 @@ def _roles(scope: str, n: int) -> tuple[str, ...]:
 def finish(engine: Iterable[Finding], snapshot: ProjectSnapshot,
            rules: Mapping[str, ThreatType], elements: Mapping[str, Element],
            diagram_of: Mapping[str, str]) -> list[Finding]:
-    """Engine findings with triage, then stored threats, then stale triaged keys (sorted)."""
+    """Engine findings with triage, then stored threats, then stale triaged keys (sorted).
+
+    A stored threat with the key of an engine finding (e.g. a TMT threat instance that our
+    run of the same TMT rule reproduces) is shown once, where the engine put it: the stored
+    text and origin, with the engine's reasons and controls."""
     triage = snapshot.triage
-    out = [apply_triage(f, triage.get(f.key)) for f in engine] if triage else list(engine)
-    seen = {f.key for f in out} if triage else set()
-    for rec in snapshot.threats.values():
-        out.append(apply_triage(record_finding(rec), triage.get(rec.key)))
-        seen.add(rec.key)
+    records = snapshot.threats
+    out = list(engine)
+    if records:
+        for i, f in enumerate(out):
+            rec = records.get(f.key)
+            if rec is not None:
+                out[i] = dataclasses.replace(
+                    record_finding(rec), reasons=f.reasons, controls=f.controls,
+                    atlas_mitigations=f.atlas_mitigations or (),
+                    mitigations=f.mitigations, references=f.references)
+    seen = {f.key for f in out} if (triage or records) else set()
+    if triage:
+        out = [apply_triage(f, triage.get(f.key)) for f in out]
+    for rec in records.values():
+        if rec.key not in seen:
+            out.append(apply_triage(record_finding(rec), triage.get(rec.key)))
+            seen.add(rec.key)
     for key in sorted(k for k in triage if k not in seen):
         t = triage[key]
         if t.is_default:
