@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from app.catalog import resources_dir
 from app.ui import edit_ops
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ def _act(win: MainWindow, text: str, slot: Callable[[], object], shortcut=None,
         a.setStatusTip(tip)
         a.setToolTip(tip)
     if icon:
-        a.setIcon(QIcon.fromTheme(icon))
+        a.setIcon(action_icon(icon))
     a.setCheckable(checkable)
     if checkable:
         a.toggled.connect(lambda on: slot(on))  # type: ignore[call-arg]
@@ -36,6 +38,19 @@ def _act(win: MainWindow, text: str, slot: Callable[[], object], shortcut=None,
         a.triggered.connect(lambda _=False: slot())
     win.addAction(a)
     return a
+
+
+def action_icon(name: str) -> QIcon:
+    """A toolbar icon from resources/icons/actions (SVG, sharp at any device ratio)."""
+    path = resources_dir() / "icons" / "actions" / f"{name}.svg"
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+TOOLBAR_ICONS = {
+    "open": "open", "save": "save", "undo": "undo", "redo": "redo", "connect": "connect",
+    "layout": "layout", "zoom_in": "zoom_in", "zoom_out": "zoom_out", "zoom_fit": "zoom_fit",
+    "zoom_100": "zoom_100", "snap": "snap", "present": "present",
+}
 
 
 def _on_scene(win: MainWindow, fn: Callable) -> Callable[[], None]:
@@ -111,6 +126,12 @@ def build_actions(win: MainWindow) -> dict[str, QAction]:
     a["prev_diagram"] = _act(win, "Previous Diagram", lambda: win.cycle_diagram(-1),
                              SK.PreviousChild)
     a["about"] = _act(win, "&About ThreatCanvas", win.about)
+    for name, icon in TOOLBAR_ICONS.items():
+        a[name].setIcon(action_icon(icon))
+        if not a[name].toolTip() or a[name].toolTip() == a[name].text().replace("&", ""):
+            keys = a[name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            label = a[name].text().replace("&", "")
+            a[name].setToolTip(f"{label} ({keys})" if keys else label)
     return a
 
 
@@ -159,6 +180,7 @@ def build_toolbar(win: MainWindow, a: dict[str, QAction]) -> QToolBar:
     tb = QToolBar("Main toolbar", win)
     tb.setObjectName("mainToolbar")
     tb.setMovable(False)
+    tb.setIconSize(QSize(20, 20))
     for n in ("open", "save", None, "undo", "redo", None, "connect", "layout", None,
               "zoom_out", "zoom_in", "zoom_fit", "zoom_100", None, "snap", None, "present"):
         if n is None:
