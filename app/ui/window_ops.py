@@ -158,6 +158,11 @@ def toggle_presentation(win: MainWindow) -> None:
         win.theme = win.theme.with_label_scale(1.0)
         if not was_full:
             win.showNormal()
+    bars = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if win.presenting \
+        else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+    for view in win.tabs.views.values():
+        view.setHorizontalScrollBarPolicy(bars)
+        view.setVerticalScrollBarPolicy(bars)
     for sc in win.scenes():
         sc.set_theme(win.theme)
     v = win.current_view()
