@@ -72,6 +72,7 @@ class TextKit:
     """Turns user text into Paragraph markup or drawable font runs; logs missing glyphs."""
 
     missing: dict[str, set[str]] = field(default_factory=dict)  # char → where it occurred
+    rtl: bool = False  # some right-to-left text was reordered for display
     _main: dict[int, int] = field(default_factory=dict)
     _fallback: dict[int, int] = field(default_factory=dict)
 
@@ -95,6 +96,9 @@ class TextKit:
         """Split text into (font, text) runs; font None marks a missing glyph's marker."""
         if text.isascii() and text.isprintable():
             return [(SANS, text)]
+        if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+            self.rtl = True
+            text = "\n".join(visual_order(line) for line in text.split("\n"))
         out: list[tuple[str | None, str]] = []
         for ch in text:
             cat = unicodedata.category(ch)
@@ -132,6 +136,47 @@ class TextKit:
         for f, run in self.runs(text):
             total += pdfmetrics.stringWidth(run, font if f == SANS else (f or font), size)
         return total
+
+
+def visual_order(line: str) -> str:
+    """Right-to-left runs (Hebrew, Arabic) put in display order, digits kept left-to-right.
+
+    A simplification of the Unicode bidirectional algorithm for one line in a left-to-right
+    paragraph: each stretch from a right-to-left letter to the last right-to-left letter
+    before the next left-to-right letter is reversed. Arabic letters are not shaped.
+    """
+    kinds = [unicodedata.bidirectional(ch) for ch in line]
+    out: list[str] = []
+    i = 0
+    n = len(line)
+    while i < n:
+        if kinds[i] not in ("R", "AL"):
+            out.append(line[i])
+            i += 1
+            continue
+        end = i
+        j = i
+        while j < n and kinds[j] != "L":
+            if kinds[j] in ("R", "AL"):
+                end = j
+            j += 1
+        seg = line[i:end + 1][::-1]
+        # numbers inside a right-to-left run still read left to right
+        fixed: list[str] = []
+        k = 0
+        while k < len(seg):
+            if unicodedata.bidirectional(seg[k]) in ("EN", "AN"):
+                m = k
+                while m < len(seg) and unicodedata.bidirectional(seg[m]) in ("EN", "AN", "CS"):
+                    m += 1
+                fixed.append(seg[k:m][::-1])
+                k = m
+            else:
+                fixed.append(seg[k])
+                k += 1
+        out.append("".join(fixed))
+        i = end + 1
+    return "".join(out)
 
 
 def escape(text: str) -> str:

@@ -158,9 +158,12 @@ def signoff(r: Report, ctx: Ctx) -> list[Flowable]:
 
 
 def rendering_notes(kit: TextKit, ctx: Ctx) -> list[Flowable]:
-    """Characters no bundled font could draw (shown as [U+XXXX] where they occur)."""
+    """Characters no bundled font could draw (shown as [U+XXXX] where they occur), and
+    how right-to-left text was handled."""
+    rtl = [ctx.raw("Right-to-left text (Hebrew, Arabic) is shown in display order; Arabic "
+                   "letters are drawn in their isolated forms, not joined.")] if kit.rtl else []
     if not kit.missing:
-        return []
+        return [ctx.heading("Rendering notes"), *rtl] if rtl else []
     rows = []
     for ch in sorted(kit.missing):
         where = sorted(w for w in kit.missing[ch] if w)[:3]
@@ -168,4 +171,4 @@ def rendering_notes(kit: TextKit, ctx: Ctx) -> list[Flowable]:
     return [ctx.heading("Rendering notes"),
             ctx.raw("Some characters have no glyph in the bundled fonts. They are shown as "
                     "<b>[U+XXXX]</b> markers where they occur, never dropped:"),
-            ctx.table(["Character", "In text such as"], rows, [20, 100])]
+            ctx.table(["Character", "In text such as"], rows, [20, 100]), *rtl]

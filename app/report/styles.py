@@ -76,7 +76,8 @@ def _paragraph_styles(cfg: dict[str, Any]) -> dict[str, ParagraphStyle]:
     text = colors.HexColor(c["text"])
     accent = colors.HexColor(c["accent"])
     base = ParagraphStyle("body", fontName=SANS, fontSize=body, leading=body * 1.35,
-                          textColor=text, spaceAfter=4, splitLongWords=1)
+                          textColor=text, spaceAfter=4, splitLongWords=1,
+                          bulletFontName=SANS)
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=small, leading=small * 1.3),

@@ -131,8 +131,9 @@ def test_hostile_strings_appear_literally() -> None:
     assert HOSTILE[1] in text
     for s in HOSTILE[3:6]:
         assert s in text, s
-    # right-to-left text is drawn in logical order (no bidi reordering): its letters are there
-    assert all(ch in text for ch in HOSTILE[6].replace(" ", ""))
+    # right-to-left text is drawn in display order (pypdf turns it back into logical order)
+    assert HOSTILE[6] in text or HOSTILE[6][::-1] in text
+    assert "Right-to-left text (Hebrew, Arabic) is shown in display order" in text
     # a word longer than any column wraps instead of running off the page: all of it is there
     assert text.replace(" ", "").count("Supercalifragilistic" * 12) >= 2
     # no glyph: shown as a marker, listed in the rendering notes, and reported
