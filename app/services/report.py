@@ -51,6 +51,8 @@ def analyse(project: Project) -> Analysis:
         name = str(doc.get("name", pid)) if isinstance(doc, dict) else pid
         rules = len(doc.get("threats", []) or []) if isinstance(doc, dict) else 0
         infos.append(PackInfo(pid, name, version, "project", enabled, rules))
+    infos.append(PackInfo("graph", "Attack paths (graph analysis, PATH-001)", app.__version__,
+                          "built-in", "graph" not in project.disabled_packs, 1))
     defaults = {s.id: s.defaults() for s in registry}
     snapshot = project.snapshot()
     findings = analyze(snapshot, compiled, registry.hierarchy(), defaults)

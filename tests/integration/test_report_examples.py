@@ -38,7 +38,8 @@ def test_example_report(path: Path) -> None:
     cited = {a for t in report.threats if t.applies for a in t.atlas}
     found = {tid for col in report.atlas for tid, _, _ in col.techniques}
     assert cited == found
-    assert {p.id for p in report.packs} >= {"stride-core", "ai-ml"}
+    assert {p.id for p in report.packs} >= {"stride-core", "ai-ml", "graph"}
+    assert {t.pack for t in report.threats} <= {p.id for p in report.packs}
     for t in report.threats:  # attack paths are spelled out, entry point to asset
         if t.rule_id == "PATH-001" and t.applies:
             assert t.path and not any(n.startswith("(missing") for n in t.path)
