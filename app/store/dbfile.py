@@ -15,7 +15,6 @@ import secrets
 import sqlite3
 import stat
 import sys
-import urllib.parse
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -139,7 +138,7 @@ def begin_editing(conn: sqlite3.Connection) -> None:
     If another program holds the file, stay with the rollback journal, made durable
     against power loss by also syncing the folder after each commit (EXTRA)."""
     try:
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchall()[0][0]  # all: resets it
     except sqlite3.Error:
         mode = ""
     if str(mode).lower() != "wal":
@@ -150,6 +149,9 @@ def settle(conn: sqlite3.Connection) -> None:
     """Fold the WAL into the file and return it to a single rollback-journal file; a
     no-op while another program still has the file open."""
     with contextlib.suppress(sqlite3.Error):
+        # A read first: right after a quick_check and the switch to WAL, SQLite 3.40
+        # otherwise refuses the checkpoint with "database table is locked".
+        conn.execute("PRAGMA user_version").fetchall()
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         conn.execute("PRAGMA journal_mode=DELETE").fetchall()
 
@@ -175,7 +177,7 @@ def make_engine(path: Path, mode: str) -> Engine:
     "copy" (a private in-memory snapshot: read-only opens never hold or change the file,
     and an old schema is upgraded in the copy)."""
     uri_mode = {"new": "rwc", "copy": "ro"}.get(mode, mode)
-    uri = "file:" + urllib.parse.quote(str(path.resolve())) + f"?mode={uri_mode}"
+    uri = path.resolve().as_uri() + f"?mode={uri_mode}"  # any path: spaces, ?, #, %, ü
 
     def connect() -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -264,8 +266,9 @@ def new_temp_file(target: Path) -> Path:
             continue
         break
     try:
-        with contextlib.suppress(OSError):
-            os.fchmod(fd, stat.S_IMODE(target.stat().st_mode))
+        if hasattr(os, "fchmod"):  # not on Windows
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, stat.S_IMODE(target.stat().st_mode))
     finally:
         os.close(fd)
     return tmp

@@ -205,15 +205,15 @@ def upgrade(conn: Connection, path: Path, version: int) -> None:
 def _check(conn: Connection, path: Path) -> int:
     """Refuse a foreign, newer, truncated or damaged file before reading it (quick_check
     reads every page once); returns its schema version. Reads only."""
-    def pragma(name: str) -> int:
-        return int(conn.exec_driver_sql(f"PRAGMA {name}").scalar() or 0)
+    def pragma(name: str) -> int:  # `.all()`: a half-read PRAGMA would keep a lock
+        return int(conn.exec_driver_sql(f"PRAGMA {name}").all()[0][0] or 0)
 
     version = pragma("user_version")
     dbfile.check_ids(path, pragma("application_id"), version)
     dbfile.check_size(path, pragma("page_size"), pragma("page_count"))
-    result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
+    result = "\n".join(str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(1)").all())
     if result != "ok":
-        detail = "; ".join(line for line in str(result).splitlines() if "***" not in line)
+        detail = "; ".join(line for line in result.splitlines() if "***" not in line)
         raise StoreError(path, f"damaged: the database is corrupt ({detail})")
     names = set(conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
                 .scalars())
@@ -229,7 +229,7 @@ def _recover(path: Path) -> None:
     engine = dbfile.make_engine(path, "rw")
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA schema_version").scalar()
+            conn.exec_driver_sql("PRAGMA schema_version").all()
             conn.rollback()
             dbfile.settle(_raw(conn))
     except DBAPIError as err:

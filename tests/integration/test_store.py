@@ -288,3 +288,21 @@ def test_large_removal_and_unknown_events(tmp_path: Path) -> None:
         p.description = "changed behind the events' back"
         store.apply(p, [ev.Event()])  # an event the store does not know: full rewrite
     assert structure(read(path)) == structure(p)
+
+
+def test_awkward_file_names(tmp_path: Path) -> None:
+    folder = tmp_path / "Ünïcode ?#% folder"
+    folder.mkdir()
+    path = folder / "my model?#%20.tcm"
+    with ProjectStore.create(sample_project(), path) as store:
+        assert not store.read_only
+    assert structure(read(path)) == structure(sample_project())
+    assert sorted(f.name for f in folder.iterdir()) == ["my model?#%20.tcm"]
+
+
+def test_save_keeps_the_files_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "m.tcm"
+    write(sample_project(), path)
+    path.chmod(0o640)
+    write(sample_project(), path)
+    assert path.stat().st_mode & 0o777 == 0o640
