@@ -27,6 +27,7 @@ from app.ui.undo import UndoController
 
 GRID = 10.0
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+HANDLE_PARTS = frozenset({"resize", "end", "waypoint", "segment", "point"})
 
 
 class DiagramScene(QGraphicsScene):
@@ -254,11 +255,17 @@ class DiagramScene(QGraphicsScene):
         near = self.items(QRectF(pos.x() - tol, pos.y() - tol, 2 * tol, 2 * tol),
                           Qt.ItemSelectionMode.IntersectsItemBoundingRect,
                           Qt.SortOrder.DescendingOrder)
-        for it in near:
-            if isinstance(it, CanvasItem):
+        items = [it for it in near if isinstance(it, CanvasItem)]
+        # Handles of selected items win over ports and badges of whatever lies beneath.
+        for it in items:
+            if it.isSelected():
                 part = it.hit_part(pos)
-                if part.kind not in ("body", "label"):
+                if part.kind in HANDLE_PARTS:
                     return it, part
+        for it in items:
+            part = it.hit_part(pos)
+            if part.kind not in ("body", "label"):
+                return it, part
         for it in self.items(pos, Qt.ItemSelectionMode.IntersectsItemShape,
                              Qt.SortOrder.DescendingOrder):
             if isinstance(it, CanvasItem):
