@@ -12,7 +12,7 @@ from types import TracebackType
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
-from app.domain import Project
+from app.domain import DomainError, Project
 from app.domain import events as ev
 from app.store import dbfile, schema, sync
 from app.store.dbfile import StoreError
@@ -66,7 +66,7 @@ class ProjectStore:
                 project, positions = sync.read_all(conn)
             if not read_only:
                 dbfile.begin_editing(_raw(conn))
-        except BadRowError as err:
+        except (BadRowError, DomainError, ValueError, TypeError) as err:  # rows we cannot map
             _close(conn)
             raise StoreError(p, f"damaged: {err}") from None
         except (DBAPIError, sqlite3.Error, OSError, StoreError) as err:

@@ -74,9 +74,9 @@ def _fill(d: Diagram, elements: list[Any]) -> None:
     try:
         for e in sorted(elements, key=lambda e: e.is_flow):
             d.add(e)
-        order = [e.id for e in elements]
-        if list(d.elements) != order:
-            d.reorder(order)
+        ids = [e.id for e in elements]
+        if list(d.elements) != ids:
+            d.reorder(ids)
     except DomainError as err:
         raise m.BadRowError(f"diagram {d.name!r}: {err}") from None
 

@@ -177,6 +177,9 @@ def test_corrupt_header(good: Path) -> None:
     ("DELETE FROM elements WHERE id='e2'", "is not on diagram"),
     ("DROP TABLE elements", "table 'elements' is missing"),
     ("UPDATE triage SET state='maybe'", "unknown state"),
+    ("UPDATE threats SET likelihood='high'", "invalid literal"),
+    ("UPDATE elements SET geometry='{\"rect\":[1,2]}' WHERE id='e1'", "rect is malformed"),
+    ("UPDATE elements SET source_id='zz' WHERE id='f1'", "'zz' is not on diagram"),
 ])
 def test_damaged_rows(good: Path, statement: str, words: str) -> None:
     sql(good, "PRAGMA foreign_keys=OFF", statement)
