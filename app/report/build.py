@@ -156,6 +156,7 @@ def _threat_rows(project: Project, findings: Iterable[Finding], names: _Names) -
             owner=t.owner if t else "", description=f.description, notes=t.notes if t else "",
             rule_id=f.rule_id, pack=f.pack, origin=f.origin,
             path=tuple(names.name(i) for i in f.path),
+            controls=tuple(f.controls), references=tuple(f.references),
         )
         rows.append(row)
     rows = [

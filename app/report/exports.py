@@ -30,7 +30,7 @@ def threat_dict(t: ThreatRow) -> dict[str, Any]:
         "applies": t.applies, "justification": t.justification,
         "mitigations": list(t.mitigations), "owner": t.owner, "rule_id": t.rule_id,
         "pack": t.pack, "origin": t.origin, "description": t.description, "notes": t.notes,
-        "path": list(t.path),
+        "path": list(t.path), "controls": list(t.controls), "references": list(t.references),
     }
 
 

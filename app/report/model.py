@@ -105,6 +105,8 @@ class ThreatRow:
     pack: str
     origin: str
     path: tuple[str, ...] = ()  # names along an attack path (nodes and flows)
+    controls: tuple[str, ...] = ()  # settings that would remove or downgrade the threat
+    references: tuple[str, ...] = ()
 
     @property
     def is_open(self) -> bool:

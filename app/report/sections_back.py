@@ -101,10 +101,17 @@ def atlas_matrix(r: Report, ctx: Ctx) -> list[Flowable]:
     return out
 
 
+def _controls(ctx: Ctx, t: ThreatRow) -> str:
+    if not t.controls:
+        return ""
+    return ('<br/><font color="#5f6b7d">Would be removed or downgraded by: '
+            + ctx.m("; ".join(t.controls)) + "</font>")
+
+
 def plan(r: Report, ctx: Ctx) -> list[Flowable]:
     rows = [[t.ref, f"<b>{ctx.m(t.title)}</b><br/>{ctx.m(t.target)}", ctx.sev(t.severity),
              ctx.m(t.owner) if t.owner else ctx.missing("unassigned"), ctx.state(t.state),
-             _mitigations(ctx, t)] for t in r.mitigation_plan]
+             _mitigations(ctx, t) + _controls(ctx, t)] for t in r.mitigation_plan]
     return [PageBreak(), ctx.heading("Mitigation plan"), ctx.raw(ctx.style.text("plan_intro")),
             ctx.table(["Ref", "Threat", "Severity", "Owner", "State", "Mitigations"], rows,
                       [11, 50, 15, 20, 19, 60])]

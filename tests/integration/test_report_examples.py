@@ -56,4 +56,6 @@ def test_example_report(path: Path) -> None:
         assert e.name in text, e.name
     for t in report.threats[:25]:
         assert t.ref in text and t.title in text, t.title
+    if any(t.controls for t in report.mitigation_plan):
+        assert "Would be removed or downgraded by: set" in text
     assert out.missing_glyphs == ()
