@@ -404,7 +404,7 @@ def start(scene: DiagramScene, event: QGraphicsSceneMouseEvent) -> Interaction |
         stencil = scene.place_stencil
         if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             scene.set_place_stencil(None)
-        scene.add_stencil_at(stencil, pos)
+        scene.add_stencil_at(stencil, pos, rename=True)
         return None
     hit = scene.item_at(pos)
     if hit is None:

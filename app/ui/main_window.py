@@ -188,8 +188,9 @@ class MainWindow(QMainWindow):
         v = self.current_view()
         if v is not None:
             v.canvas.set_place_stencil(None)
-            v.canvas.add_stencil_at(stencil_id, v.mapToScene(v.viewport().rect().center()))
             v.setFocus()
+            v.canvas.add_stencil_at(stencil_id, v.mapToScene(v.viewport().rect().center()),
+                                    rename=True)
 
     def _mode_changed(self) -> None:
         sc = self.current_scene()

@@ -307,8 +307,9 @@ class DiagramScene(QGraphicsScene):
             n += 1
         return f"{base} {n}"
 
-    def add_stencil_at(self, stencil_id: str, pos: QPointF) -> str | None:
-        """Place a new element of a stencil centred at `pos`; returns its id."""
+    def add_stencil_at(self, stencil_id: str, pos: QPointF, rename: bool = False) -> str | None:
+        """Place a new element of a stencil centred at `pos`; returns its id. With `rename`
+        the name editor opens on it, so the analyst types the name straight away."""
         st = self.library.get(stencil_id)
         if st is None:
             return None
@@ -327,6 +328,8 @@ class DiagramScene(QGraphicsScene):
         if not self.push(AddElement(self.project, self.diagram_id, e)):
             return None
         self.select_ids([e.id])
+        if rename:
+            self.sig_rename_requested.emit(e.id)
         return e.id
 
     def set_connect_mode(self, on: bool) -> None:

@@ -225,9 +225,9 @@ class CanvasView(QGraphicsView):
             return
         stencil_id = bytes(md.data(STENCIL_MIME).data()).decode()
         pos = self.mapToScene(event.position().toPoint())
-        self.canvas.add_stencil_at(stencil_id, pos)
         event.acceptProposedAction()
         self.setFocus()
+        self.canvas.add_stencil_at(stencil_id, pos, rename=True)
 
     # -- in-place rename -----------------------------------------------------------------
     def start_rename(self, element_id: str) -> None:

@@ -193,3 +193,25 @@ def test_delete_cascades_to_flows_and_undo_restores(window):
     assert "f1" not in view.canvas.element_items
     window.undo.undo()
     assert "u" in d and "f1" in d and "f1" in view.canvas.element_items
+
+
+def test_placing_opens_the_name_editor_for_typing(window):
+    view = window.current_view()
+    d = window.project.diagram("d-main")
+    md = window.palette.tree.mimeData([window.palette.stencil_item("GE.EI")])
+    _drop(view, md, vp(view, 250, 300))
+    editor = view._editor
+    assert editor is not None and editor.selectedText() == editor.text()
+    QTest.keyClicks(editor, "Fraud analyst")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    names = {e.name for e in d}
+    assert "Fraud analyst" in names
+    assert window.undo.labels()[-2:] == ["Add external entity 'External entity'",
+                                         "Rename to 'Fraud analyst'"]
+
+
+def test_data_flow_stencil_switches_to_connect_mode(window):
+    view = window.current_view()
+    md = window.palette.tree.mimeData([window.palette.stencil_item("GE.DF")])
+    _drop(view, md, vp(view, 250, 300))
+    assert view.canvas.connect_mode and window.actions_by_name["connect"].isChecked()
