@@ -114,7 +114,7 @@ def plan(r: Report, ctx: Ctx) -> list[Flowable]:
              _mitigations(ctx, t) + _controls(ctx, t)] for t in r.mitigation_plan]
     return [PageBreak(), ctx.heading("Mitigation plan"), ctx.raw(ctx.style.text("plan_intro")),
             ctx.table(["Ref", "Threat", "Severity", "Owner", "State", "Mitigations"], rows,
-                      [11, 50, 15, 20, 19, 60])]
+                      [11, 45, 16, 18, 23, 60])]
 
 
 def ruled_out(r: Report, ctx: Ctx) -> list[Flowable]:
