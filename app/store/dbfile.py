@@ -242,6 +242,21 @@ def translate(err: BaseException, path: Path, doing: str) -> StoreError:
     return StoreError(path, f"cannot {doing}: {err}")
 
 
+def sqlite_code(err: BaseException) -> int:
+    """The primary SQLite result code behind an error (0 when it is not SQLite's)."""
+    if isinstance(err, DBAPIError):
+        err = err.orig or err
+    return getattr(err, "sqlite_errorcode", 0) & 0xFF if isinstance(err, sqlite3.Error) else 0
+
+
+def short(err: BaseException) -> str:
+    """An SQLite error's own message, first line, at most 100 characters."""
+    if isinstance(err, DBAPIError):
+        err = err.orig or err
+    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
 def os_reason(err: OSError) -> str:
     if err.errno == errno.ENOSPC:
         return "the disk is full"

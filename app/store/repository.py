@@ -72,6 +72,9 @@ class ProjectStore:
         except (DBAPIError, sqlite3.Error, OSError, StoreError) as err:
             _close(conn)
             error = dbfile.translate(err, p, "open the file")
+            if (dbfile.sqlite_code(err) == sqlite3.SQLITE_ERROR  # e.g. a missing column
+                    or "decode" in dbfile.short(err)):  # text that is not UTF-8
+                error = StoreError(p, f"damaged: {dbfile.short(err)}")
             if "damaged" in error.reason:
                 error = dbfile.explain_damage(p) or error
             raise error from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -369,3 +370,26 @@ def test_save_as_over_a_crashed_file_drops_its_stale_wal(good: Path) -> None:
     write(fresh, good)
     assert [f.name for f in good.parent.iterdir()] == ["good.tcm"]
     assert structure(read(good)) == structure(fresh)
+
+
+def test_random_damage_never_crashes(good: Path) -> None:
+    """Flipped bytes anywhere: the open succeeds or raises one StoreError, nothing else."""
+    rng = random.Random(99)
+    data = good.read_bytes()
+    outcomes = {"opened": 0, "refused": 0}
+    for n in range(150):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 30)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path = good.parent / f"d{n}.tcm"
+        path.write_bytes(bytes(damaged))
+        try:
+            read(path)
+            outcomes["opened"] += 1
+        except StoreError as err:
+            assert str(path) in str(err) and "\n" not in str(err)
+            assert err.reason.startswith(("damaged", "the file is truncated", "not a ThreatCanvas",
+                                          "an SQLite database from another", "made by a newer")
+                                         ), err.reason
+            outcomes["refused"] += 1
+    assert outcomes["refused"] > 0
