@@ -190,6 +190,10 @@ def test_cli_writes_pdf_csv_json_and_sarif(tmp_path: Path, capsys) -> None:
     sarif = json.loads((tmp_path / "r.sarif").read_text(encoding="utf-8"))
     assert sarif["version"] == "2.1.0"
     assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("ref,key,title")
+    # auditors can hash the report: the same model gives the same bytes, run after run
+    again = tmp_path / "again.pdf"
+    assert main(["report", str(model), "-o", str(again)]) == 0
+    assert again.read_bytes() == out.read_bytes()
 
 
 def test_cli_bad_input_is_one_error_line(tmp_path: Path, capsys) -> None:
