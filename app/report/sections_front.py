@@ -83,6 +83,7 @@ def summary(r: Report, ctx: Ctx) -> list[Flowable]:
         f"The model holds <b>{len(r.elements)}</b> elements on <b>{len(r.diagrams)}</b> "
         f"diagram(s). Analysis found <b>{s.total}</b> applicable threats, of which "
         f"<b>{s.open}</b> are open."))
+    out += audit_checks(r, ctx)
     sev_rows = [[ctx.sev(sev), str(n), str(o)] for sev, n, o in s.by_severity]
     sev_rows.append(["<b>Total</b>", f"<b>{s.total}</b>", f"<b>{s.open}</b>"])
     state_rows = [[ctx.state(st), str(n)] for st, n in s.by_state]
@@ -117,6 +118,34 @@ def summary(r: Report, ctx: Ctx) -> list[Flowable]:
                                        + (" known to the bundled ATLAS data." if
                                           r.unmapped_atlas else "."))))
     return out
+
+
+def audit_checks(r: Report, ctx: Ctx) -> list[Flowable]:
+    """The figures an auditor asks about first, each flagged when it needs attention."""
+    plan = r.mitigation_plan
+    severe = sum(1 for t in plan if t.severity.rank >= 3)
+    unowned = sum(1 for t in plan if not t.owner)
+    unjustified = sum(1 for t in r.ruled_out if not t.justification)
+    errors = sum(1 for v in r.validation if v.level == "error")
+    warnings = sum(1 for v in r.validation if v.level == "warning")
+    off = [p.id for p in r.packs if not p.enabled]
+
+    def flag(n: int, text: str) -> list[str]:
+        mark = '<font color="#b71c1c"><b>check</b></font>' if n else \
+            '<font color="#2e7d32">ok</font>'
+        return [text, f"<b>{n}</b>", mark]
+
+    rows = [
+        flag(severe, "Open critical or high threats"),
+        flag(unowned, "Open threats without an owner"),
+        flag(unjustified, "Not applicable or accepted threats without a justification"),
+        flag(len(r.stale), "Triaged threats whose rule no longer matches the model"),
+        flag(errors, "Validation errors (the analysis may be incomplete)"),
+        ["Validation warnings", f"<b>{warnings}</b>", "—"],
+        ["Rule packs switched off", ctx.m(", ".join(off)) or "none",
+         '<font color="#e65100"><b>check</b></font>' if off else "—"],
+    ]
+    return [ctx.heading("Audit checks", 1), ctx.table(["Check", "Count", ""], rows, [70, 20, 10])]
 
 
 def scope(r: Report, ctx: Ctx) -> list[Flowable]:
