@@ -2,6 +2,17 @@
 
 The only package that imports SQLAlchemy. `ProjectStore` is the repository; `read` and
 `write` are the plain load/save pair used by the file-format dispatch table.
+
+A window typically does::
+
+    store, project = ProjectStore.open(path)     # StoreError: one clear message
+    store.watch(project)                         # queue the project's events
+    ...                                          # edits through commands
+    store.apply(project)                         # on save / after a pause: one transaction
+    store.close()                                # one self-contained file again
+
+and `ProjectStore.save_as(project, other_path)` (atomic) for "Save as", then
+`ProjectStore.open(other_path)`. `store.read_only` says whether edits can be saved.
 """
 
 from __future__ import annotations
