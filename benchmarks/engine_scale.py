@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
 import random
 import statistics
@@ -241,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     packs = builtin_packs()
     rules = sum(len(p.threats) for p in packs)
     print(f"# engine_scale — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"# {platform.node()} · {platform.processor() or platform.machine()} · "
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"# {os.cpu_count()} CPUs, load average {load} · {platform.machine()} · "
           f"Python {platform.python_version()} · packs "
           f"{', '.join(p.id for p in packs)} ({rules} rules) + attack paths")
     print("| N | nodes | flows | full (s) | 1-edit incr. median / max (ms) | snapshot (ms) | "

@@ -13,7 +13,7 @@ from app.domain import Finding, threat_key
 from app.domain.threats import clamp_level
 from app.engine.facts import ModelFacts
 from app.engine.packs import RulePack, ThreatType
-from app.engine.predicates import AtomP, Ctx
+from app.engine.predicates import AllP, AtomP, Ctx, NotP, Pred
 
 #: runner(ctx, ids, key_suffix, diagram_id) -> Finding | None
 Runner = Callable[[Ctx, tuple[str, ...], str, str], Finding | None]
@@ -63,11 +63,31 @@ def _remover_text(r: AtomP, ctx: Ctx) -> str:
     return text
 
 
+PlanStep = tuple[tuple[str, bool], AtomP | None, bool, Callable[[Ctx, list[str]], None] | None]
+
+
+def _explain_plan(include: Pred | None) -> tuple[PlanStep, ...] | None:
+    """A top-level conjunction's explanation, flattened: atom (or negated atom) steps read
+    the per-subject memo directly; anything else calls its own explain."""
+    if not isinstance(include, AllP):
+        return None
+    steps: list[PlanStep] = []
+    for item in include.items:
+        if isinstance(item, AtomP):
+            steps.append((item.key_pos, item, False, None))
+        elif isinstance(item, NotP) and isinstance(item.item, AtomP):
+            steps.append((item.item.key_neg, item.item, True, None))
+        else:
+            steps.append((("", False), None, False, item.explain))
+    return tuple(steps)
+
+
 def make_runner(t: ThreatType) -> Runner:
     """The rule as one closure: test, explain, downgrade, and build the finding."""
     test = t.test.test if t.test is not None else None
     exclude = t.exclude.test if t.exclude is not None else None
     explain = t.include.explain if t.include is not None else None
+    plan = _explain_plan(t.include)
     always = _ALWAYS[t.scope]
     removers = tuple((r.fn, r) for r in t.removers)
     controls = tuple((c.when.test, c.likelihood, c.impact, c.applied_text, c.text)
@@ -85,7 +105,17 @@ def make_runner(t: ThreatType) -> Runner:
         if exclude is not None and exclude(ctx):
             return None
         reasons: list[str] = []
-        if explain is not None:
+        if plan is not None:
+            memo = ctx.memo
+            for key, atom, negated, other in plan:
+                if other is not None:
+                    other(ctx, reasons)
+                    continue
+                text = memo.get(key)
+                if text is None:
+                    text = memo[key] = atom._describe(ctx, negated)
+                reasons.append(text)
+        elif explain is not None:
             explain(ctx, reasons)
         else:
             reasons.append(always)
