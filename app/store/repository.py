@@ -49,10 +49,12 @@ class ProjectStore:
         p = Path(path)
         dbfile.precheck(p)
         writable = dbfile.writable(p)
-        if dbfile.hot_journal(p) and not writable:
-            raise StoreError(p, "a crash left unfinished changes that must be rolled back, "
-                                "but the file is read-only; copy it (with its -journal "
-                                "file) to a writable folder to open it")
+        if dbfile.hot_journal(p):  # a crash mid-commit: restore the last commit first
+            if not writable:
+                raise StoreError(p, "a crash left unfinished changes that must be rolled "
+                                    "back, but the file is read-only; copy it (with its "
+                                    "-journal file) to a writable folder to open it")
+            _recover(p)
         read_only = read_only or not writable
         # Writable: SQLite replays a crash's journal or WAL at the first read.
         engine = dbfile.make_engine(p, "copy" if read_only else "rw")

@@ -322,6 +322,12 @@ def _leave_hot_journal(path: Path) -> None:
     assert dbfile.hot_journal(path)
 
 
+def test_read_only_open_recovers_a_hot_journal(good: Path) -> None:
+    _leave_hot_journal(good)
+    assert structure(read(good)) == structure(sample_project())
+    assert not Path(str(good) + "-journal").exists()
+
+
 def test_open_recovers_a_hot_journal(good: Path) -> None:
     _leave_hot_journal(good)
     store, p = ProjectStore.open(good)
