@@ -178,6 +178,42 @@ def ours(model: Model, packs: list, hierarchy, defaults, repeat: int) -> dict[st
             "snapshot": statistics.median(snap_times), "structural": structural, "mem": mem}
 
 
+def edit_kinds(model: Model, packs: list, hierarchy, defaults) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Median incremental update time (ms) per kind of one-element edit, 10 edits each."""
+    from app.domain import make_flow as _mf
+
+    project, d = model.project, model.project.diagrams[0]
+    analyzer = Analyzer(packs, hierarchy, defaults)
+    analyzer.run(project.snapshot())
+    rnd = random.Random(3)
+    changed: set[str] = set()
+    project.subscribe(lambda ev: changed.add(getattr(ev, "element_id", "")))
+    out: dict[str, float] = {}
+    flows = [f for f, _s, _t in model.flows]
+
+    def once(edit) -> float:  # type: ignore[no-untyped-def]
+        changed.clear()
+        edit()
+        t = time.perf_counter()
+        analyzer.update(project.snapshot(), changed - {""})
+        return (time.perf_counter() - t) * 1e3
+
+    kinds = {
+        "set a property": lambda i: d.set_property(rnd.choice(model.nodes), "authorizes",
+                                                   bool(i % 2)),
+        "rename": lambda i: d.rename(rnd.choice(model.nodes), f"renamed {i}"),
+        "move a node": lambda i: d.translate(rnd.choice(model.nodes), 40.0, 0.0),
+        "add a flow": lambda i: d.add(_mf(rnd.choice(model.nodes), rnd.choice(model.nodes),
+                                          f"new {i}", element_id=f"bench-{i}")),
+        "delete a flow": lambda i: d.remove([flows.pop(rnd.randrange(len(flows)))]),
+        "move a boundary": lambda i: d.translate(model.boxes[1][0], 10.0 * (1 - 2 * (i % 2)),
+                                                 0.0),
+    }
+    for name, edit in kinds.items():
+        out[name] = statistics.median(once(lambda e=edit, i=i: e(i)) for i in range(10))
+    return out
+
+
 def pytm_side(model: Model, repeat: int) -> dict[str, float] | None:
     """The same topology in OWASP pytm: build, check() and the timed resolve()."""
     try:
@@ -261,6 +297,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['findings']:,} | {r['mem']:.0f} | {pt} |", flush=True)
     if not args.no_pytm:
         print(f"# pytm {_dist_version('pytm')}: TM.check() untimed, resolve() timed")
+    big = max(int(x) for x in args.sizes.split(","))
+    kinds = edit_kinds(build(big), packs, hierarchy, defaults)
+    print(f"\n| one edit at N = {big:,} | " + " | ".join(kinds) + " |")
+    print("|---|" + "---|" * len(kinds))
+    print("| incremental update, median ms | "
+          + " | ".join(f"{v:.1f}" for v in kinds.values()) + " |")
     return 0
 
 
