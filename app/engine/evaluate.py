@@ -26,7 +26,7 @@ def _title_fn(t: ThreatType) -> Callable[[Ctx], str]:
     if len(parts) == 1:
         text = parts[0][0]
         return lambda _c: text
-    if len(parts) == 2 and parts[0][2] == "name":  # the common "… {ROLE.name} …"
+    if len(parts) == 2 and parts[0][2].lower() == "name":  # the common "… {ROLE.name} …"
         (head, role, _n), (tail, _r, _a) = parts
         get = attrgetter(role)
 
@@ -43,7 +43,7 @@ def _title_fn(t: ThreatType) -> Callable[[Ctx], str]:
                 e = getattr(ctx, role)
                 if e is None:
                     out.append("{" + role + "." + attr + "}")
-                elif attr == "name":
+                elif attr.lower() == "name":  # TMT writes {source.Name}
                     out.append(e.name or e.id)
                 else:
                     v = ctx.facts.prop(e, attr)
@@ -211,7 +211,7 @@ def subject_findings(rules: RuleIndex, facts: ModelFacts, eid: str) -> list[Find
     elif e.is_flow:
         s = facts.elements.get(e.source_id or "")
         g = facts.elements.get(e.target_id or "")
-        if s is None or g is None:
+        if s is None or g is None or not (s.kind.is_node and g.kind.is_node):
             return out
         cands = rules.for_flow(facts.anc[eid], facts.anc[s.id], facts.anc[g.id])
         if not cands:

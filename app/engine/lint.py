@@ -106,6 +106,16 @@ def _diagram(did: str, dname: str, elements: Mapping[str, Element]) -> list[Vali
 def lint(snapshot: ProjectSnapshot) -> list[ValidationMessage]:
     """Every lint message for every diagram, in diagram and element order."""
     out: list[ValidationMessage] = []
+    first: dict[str, str] = {}
+    for d in snapshot.diagrams:
+        for eid in d.elements:
+            if eid in first:
+                out.append(ValidationMessage(
+                    "duplicate-id", "error", f"element id {eid!r} is used on diagrams "
+                    f"{first[eid]!r} and {d.name!r}; threat keys cannot tell them apart",
+                    (eid,), d.id))
+            else:
+                first[eid] = d.name
     for d in snapshot.diagrams:
         if not d.elements:
             out.append(ValidationMessage("empty-diagram", "info",

@@ -61,7 +61,7 @@ def test_property_atoms_bools_text_unset_and_defaults() -> None:
 
 def test_interaction_scope_keys_crossings_and_titles() -> None:
     b = pipeline()
-    t = {"scope": "interaction", "title": "{flow.name}: {source.name} → {target.name} "
+    t = {"scope": "interaction", "title": "{flow.name}: {source.Name} → {target.name} "
          "({flow.encrypts_in_transit})", "include": "flow crosses 'GE.TB.B'"}
     found = run(b, t)
     assert keys(found) == ["T1@web,f1,lake", "T1@user,f5,srv"]
@@ -233,4 +233,4 @@ def test_keys_are_domain_threat_keys() -> None:
     assert {f.pack for f in found} == {"t", "tmt", "graph"}
     for f in found:
         rule = f"{f.pack}:{f.rule_id}" if f.pack == "tmt" else f.rule_id
-        assert f.key == threat_key(rule, f.element_ids if f.pack != "graph" else f.element_ids)
+        assert f.key == threat_key(rule, f.element_ids)

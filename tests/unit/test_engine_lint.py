@@ -85,8 +85,10 @@ def test_dangling_references_and_flows_into_annotations() -> None:
     elements["g"] = Element("g", ElementKind.DATA_FLOW, "GE.DF", "y", source_id="gone",
                             target_id="p")
     snap = ProjectSnapshot("p", "p", (DiagramSnapshot("d1", "Main", elements),
-                                      DiagramSnapshot("d2", "Empty", {})))
+                                      DiagramSnapshot("d2", "Empty", {}),
+                                      DiagramSnapshot("d3", "Copy", {"p": elements["p"]})))
     c = codes(lint(snap))
+    assert c["duplicate-id"] == [("p",)]
     assert c["flow-to-non-node"] == [("f", "note")]
     assert c["flow-dangling-end"] == [("g",)]
     assert c["empty-diagram"] == [()]
