@@ -125,10 +125,11 @@ class Analyzer:
         assert self.facts is not None
         engine: list[Finding] = []
         by = self.by_subject
+        diagram_of = self.facts.diagram_of
         for d in snapshot.diagrams:
             for eid in d.elements:
                 found = by.get(eid)
-                if found is not None:
+                if found is not None and diagram_of[eid] == d.id:
                     engine.extend(found)
         engine.extend(self.paths)
         self.findings = finish(engine, snapshot, self.rules.by_key, self.facts.elements,

@@ -65,6 +65,8 @@ class ModelFacts:
         for d in snapshot.diagrams:
             self.diagram_maps[d.id] = d.elements
             for eid, e in d.elements.items():
+                if eid in self.elements:
+                    continue  # an id reused on a later diagram: the first one counts (lint)
                 self.elements[eid] = e
                 self.diagram_of[eid] = d.id
                 if e.kind.is_node:

@@ -234,3 +234,15 @@ def test_keys_are_domain_threat_keys() -> None:
     for f in found:
         rule = f"{f.pack}:{f.rule_id}" if f.pack == "tmt" else f.rule_id
         assert f.key == threat_key(rule, f.element_ids)
+
+
+def test_an_id_reused_on_another_diagram_is_analysed_once() -> None:
+    from app.domain import Diagram, ElementKind, Rect, make_box
+
+    b = pipeline()
+    copy = Diagram("Copy", diagram_id="d2")
+    b.project.add_diagram(copy)
+    copy.add(make_box(ElementKind.PROCESS, "ai.training_job", "Train copy", Rect(0, 0, 9, 9),
+                      element_id="train"))
+    found = run(b, {"include": "element is 'ai.training_job'", "title": "{element.name}"})
+    assert [(f.key, f.title, f.diagram_id) for f in found] == [("T1@train", "Train", "d1")]
