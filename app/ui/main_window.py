@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QUndoView, QWidget
 
 import app
@@ -50,6 +50,9 @@ class MainWindow(QMainWindow):
         self.theme_mode = "system"
         self.theme = make_theme()
         self._system_palette = QApplication.palette()
+        hints = QGuiApplication.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(self._system_scheme_changed)
         self.snap_enabled = True
         self.presenting = False
         self._saved_state: tuple[bytes, bool] | None = None
@@ -266,6 +269,12 @@ class MainWindow(QMainWindow):
         for sc in self.scenes():
             sc.set_theme(self.theme)
         self.overview.render_scene()
+
+    def _system_scheme_changed(self, *_args: object) -> None:
+        """The OS switched between light and dark: follow it unless the user chose."""
+        if self.theme_mode == "system":
+            self._system_palette = QApplication.palette()
+            self.set_theme_mode("system")
 
     def toggle_presentation(self) -> None:
         window_ops.toggle_presentation(self)

@@ -28,6 +28,9 @@ from app.ui.undo import UndoController
 GRID = 10.0
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 HANDLE_PARTS = frozenset({"resize", "end", "waypoint", "segment", "point"})
+#: Handles 0..7 run clockwise from the top-left corner.
+RESIZE_CURSORS = (Qt.CursorShape.SizeFDiagCursor, Qt.CursorShape.SizeVerCursor,
+                  Qt.CursorShape.SizeBDiagCursor, Qt.CursorShape.SizeHorCursor)
 
 
 class DiagramScene(QGraphicsScene):
@@ -388,6 +391,26 @@ class DiagramScene(QGraphicsScene):
             self.interaction.move(event)
         else:
             super().mouseMoveEvent(event)
+
+    def hover_cursor(self, pos: QPointF) -> Qt.CursorShape:
+        """The cursor telling what a press would do: resize arrows on handles, a cross on ports."""
+        if self.place_stencil or self.connect_mode:
+            shape = Qt.CursorShape.CrossCursor
+        else:
+            hit = self.item_at(pos)
+            part = hit[1] if hit is not None else None
+            kind = part.kind if part is not None else ""
+            if kind == "resize":
+                shape = RESIZE_CURSORS[part.index % 4]  # type: ignore[union-attr]
+            elif kind in ("port", "end"):
+                shape = Qt.CursorShape.CrossCursor
+            elif kind in ("waypoint", "segment", "point"):
+                shape = Qt.CursorShape.SizeAllCursor
+            elif kind == "badge":
+                shape = Qt.CursorShape.PointingHandCursor
+            else:
+                shape = Qt.CursorShape.ArrowCursor
+        return shape
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self.interaction is not None:

@@ -145,6 +145,10 @@ class CanvasView(QGraphicsView):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        if self.canvas.interaction is None and not self._space:
+            shape = self.canvas.hover_cursor(self.mapToScene(event.position().toPoint()))
+            if self.viewport().cursor().shape() != shape:
+                self.viewport().setCursor(shape)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._panning is not None:

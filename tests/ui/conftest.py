@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDockWidget
 
 from app.domain import Diagram, ElementKind, Project, Rect, make_box, make_flow
 from app.ui.main_window import MainWindow
+
+CANVAS_DOCKS = {"paletteDock", "propertiesDock", "historyDock", "overviewDock"}
 
 
 def sample_project() -> Project:
@@ -33,18 +36,26 @@ def window(qtbot):
     w = MainWindow(sample_project(), analyze=None)
     w.ask_before_close = False
     qtbot.addWidget(w)
-    w.resize(1300, 850)
+    w.resize(1600, 1000)
     w.show()
     qtbot.waitExposed(w)
+    # Canvas tests click at scene positions: keep only the canvas's own panels so the
+    # viewport stays large whatever other panels the window gains.
+    for dock in w.findChildren(QDockWidget):
+        if dock.objectName() not in CANVAS_DOCKS:
+            dock.hide()
     view = w.current_view()
+    qtbot.waitUntil(lambda: view.viewport().height() >= 600)
     view.set_zoom(1.0)
-    view.centerOn(QPointF(60, 60))
+    view.centerOn(QPointF(100, 60))
     return w
 
 
 def vp(view, x: float, y: float) -> QPoint:
-    """Viewport position of a scene point."""
-    return view.mapFromScene(QPointF(x, y))
+    """Viewport position of a scene point (which must be on screen, or events go astray)."""
+    p = view.mapFromScene(QPointF(x, y))
+    assert view.viewport().rect().contains(p), f"({x}, {y}) is off screen at {p}"
+    return p
 
 
 def drag(view, start: QPoint, end: QPoint, steps: int = 6,

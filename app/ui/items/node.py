@@ -83,7 +83,7 @@ class NodeItem(CanvasItem):
         sc = self.canvas()
         if self.hovered or (sc is not None and sc.connect_mode):
             for i, p in enumerate(self.ports()):
-                if near(p, scene_pos, tol * 1.3):
+                if near(p, scene_pos, tol * 1.6):
                     return Part("port", i)
         return Part("body")
 
@@ -115,7 +115,7 @@ class NodeItem(CanvasItem):
         if kind.is_node and (self.hovered or (sc is not None and sc.connect_mode)):
             painter.setPen(QPen(t.port, 0))
             painter.setBrush(QBrush(t.handle_fill))
-            s = self.handle_size() * 0.55
+            s = self.handle_size() * 0.7
             for i, p in enumerate(box_handles(rect)):
                 if i % 2:
                     painter.drawEllipse(p, s, s)
