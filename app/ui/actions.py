@@ -113,6 +113,8 @@ def build_actions(win: MainWindow) -> dict[str, QAction]:
     a["snap"].setChecked(True)
     a["present"] = _act(win, "&Presentation Mode", win.toggle_presentation, "F5",
                         "Full-screen canvas with larger labels for design reviews")
+    a["present_exit"] = _act(win, "Leave Presentation Mode", win.toggle_presentation, "Esc")
+    a["present_exit"].setEnabled(False)
     group = QActionGroup(win)
     for name, label in (("system", "Follow System"), ("light", "Light"), ("dark", "Dark")):
         act = _act(win, label, lambda on, n=name: on and win.set_theme_mode(n), checkable=True)

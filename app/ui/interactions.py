@@ -228,6 +228,7 @@ class ConnectInteraction(_RubberLine):
                          type_id=sc.flow_type if props or st else "GE.DF", properties=props)
         if sc.push(Connect(sc.project, sc.diagram_id, flow)):
             sc.select_ids([flow.id])
+            sc.sig_rename_requested.emit(flow.id)  # name what flows, right away
 
 
 class ReconnectInteraction(_RubberLine):

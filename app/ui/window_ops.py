@@ -158,6 +158,9 @@ def toggle_presentation(win: MainWindow) -> None:
         win.theme = win.theme.with_label_scale(1.0)
         if not was_full:
             win.showNormal()
+    exit_action = win.actions_by_name.get("present_exit")
+    if exit_action is not None:
+        exit_action.setEnabled(win.presenting)  # Esc leaves, only while presenting
     bars = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if win.presenting \
         else Qt.ScrollBarPolicy.ScrollBarAsNeeded
     for view in win.tabs.views.values():

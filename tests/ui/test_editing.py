@@ -215,3 +215,14 @@ def test_data_flow_stencil_switches_to_connect_mode(window):
     md = window.palette.tree.mimeData([window.palette.stencil_item("GE.DF")])
     _drop(view, md, vp(view, 250, 300))
     assert view.canvas.connect_mode and window.actions_by_name["connect"].isChecked()
+
+
+def test_connecting_opens_the_flow_name_editor(window):
+    view = window.current_view()
+    d = window.project.diagram("d-main")
+    drag(view, vp(view, 140, 35), vp(view, 370, 130))
+    flow = next(f for f in d.flows() if f.source_id == "p")
+    assert view._editor is not None and view._editor.property("element_id") == flow.id
+    QTest.keyClicks(view._editor, "features")
+    QTest.keyClick(view._editor, Qt.Key.Key_Return)
+    assert d.get(flow.id).name == "features"

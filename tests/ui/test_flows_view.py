@@ -182,3 +182,10 @@ def test_dark_theme_switch(window):
     assert window.current_scene().theme.dark
     window.actions_by_name["theme_light"].trigger()
     assert not window.current_scene().theme.dark
+
+
+def test_escape_also_leaves_presentation_mode(window):
+    window.toggle_presentation()
+    assert window.presenting
+    QTest.keyClick(window.current_view(), Qt.Key.Key_Escape)
+    assert not window.presenting and window.palette_dock.isVisible()
