@@ -6,11 +6,10 @@ oversized files, and every error names the file, the line and what is wrong.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 
+from app.common.atomic import write_text_atomic
 from app.domain import DomainError, FileError, Project
 from app.io.yaml_read import FORMAT, project_from_data
 from app.io.yaml_safe import MAX_CHARS, ModelFormatError, load_data
@@ -64,23 +63,11 @@ def write(project: Project, path: str | os.PathLike[str]) -> None:
         text = dumps(project)
     except DomainError as err:
         raise FileError(p, f"cannot save: {err}") from None
-    folder = p.parent if str(p.parent) else Path(".")
-    tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp_name, p)
-        tmp_name = None
+        write_text_atomic(p, text)
     except FileNotFoundError:
         raise FileError(p, "folder does not exist") from None
     except PermissionError:
         raise FileError(p, "permission denied") from None
     except OSError as err:
         raise FileError(p, f"cannot write: {err.strerror or err}") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)

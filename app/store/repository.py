@@ -12,6 +12,7 @@ from types import TracebackType
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
+from app.common import atomic
 from app.domain import DomainError, Project
 from app.domain import events as ev
 from app.store import dbfile, schema, sync
@@ -91,7 +92,7 @@ class ProjectStore:
         folder = p.parent if str(p.parent) else Path(".")
         tmp: Path | None = None
         try:
-            tmp = dbfile.new_temp_file(p)
+            tmp = atomic.new_temp_file(p)
             engine = dbfile.make_engine(tmp, "new")
             try:
                 with engine.connect() as conn, conn.begin():
@@ -101,11 +102,11 @@ class ProjectStore:
                     conn.exec_driver_sql(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
             finally:
                 engine.dispose()
-            dbfile.fsync_path(tmp)
+            atomic.fsync_path(tmp)
             _drop_journal(p)
             os.replace(tmp, p)
             tmp = None
-            dbfile.fsync_dir(folder)
+            atomic.fsync_dir(folder)
         except (DBAPIError, OSError) as err:
             raise dbfile.translate(err, p, "save") from None
         finally:

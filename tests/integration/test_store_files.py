@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection
 
+from app.common import atomic
 from app.domain import ElementKind, Project, Rect, make_box
 from app.domain import events as ev
 from app.store import ProjectStore, StoreError, dbfile, read, schema, write
@@ -231,7 +232,7 @@ def test_save_into_read_only_folder(good: Path, monkeypatch: pytest.MonkeyPatch)
         raise PermissionError(errno.EACCES, "Permission denied")
 
     before = fingerprint(good)
-    monkeypatch.setattr(dbfile, "new_temp_file", denied)
+    monkeypatch.setattr(atomic, "new_temp_file", denied)
     with pytest.raises(StoreError) as info:
         write(Project("x"), good)
     assert str(info.value) == f"{good}: cannot save: permission denied"
@@ -289,7 +290,7 @@ def test_os_error_during_save_as_keeps_the_old_file(good: Path,
         raise OSError(errno.ENOSPC, "No space left on device")
 
     before = fingerprint(good)
-    monkeypatch.setattr(dbfile, "fsync_path", full)
+    monkeypatch.setattr(atomic, "fsync_path", full)
     with pytest.raises(StoreError, match="the disk is full"):
         write(Project("new"), good)
     assert fingerprint(good) == before
@@ -300,7 +301,7 @@ def test_failed_full_save_keeps_the_store_usable(good: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     store, p = ProjectStore.open(good)
     with store:
-        monkeypatch.setattr(dbfile, "fsync_path", lambda _p: (_ for _ in ()).throw(
+        monkeypatch.setattr(atomic, "fsync_path", lambda _p: (_ for _ in ()).throw(
             OSError(errno.ENOSPC, "No space left on device")))
         with pytest.raises(StoreError, match="disk is full"):
             store.save(p)

@@ -1,0 +1,1 @@
+"""Small standard-library helpers that several layers share (no third-party imports)."""
