@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from itertools import pairwise
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
@@ -238,6 +239,26 @@ class DiagramFlowable(Flowable):
         c.drawString(x1 + 3, y1 - 10, label)
 
 
+def _element_boxes(view: DiagramView) -> list[tuple[float, float, float, float]]:
+    """Scene bounding boxes of everything drawn: boxes, lines, and each flow segment."""
+    by_id = {e.id: e for e in view.elements}
+    out: list[tuple[float, float, float, float]] = []
+    for e in view.elements:
+        if e.rect is not None:
+            out.append((e.rect.x, e.rect.y, e.rect.right, e.rect.bottom))
+            continue
+        pts = flow_path(by_id, e) if e.is_flow else list(e.points)
+        for a, b in pairwise(pts):
+            out.append((min(a.x, b.x), min(a.y, b.y), max(a.x, b.x), max(a.y, b.y)))
+    return out
+
+
+def _overlaps(tile: tuple[float, float, float, float, str],
+              box: tuple[float, float, float, float]) -> bool:
+    x, y, w, h, _ = tile
+    return not (box[0] > x + w or box[2] < x or box[1] > y + h or box[3] < y)
+
+
 def diagram_flowables(view: DiagramView, style: Style, kit: TextKit, avail_w: float,
                       avail_h: float, icons: Mapping[str, str],
                       paint_icon: IconPainter | None, caption: Callable[[str], Flowable],
@@ -260,13 +281,17 @@ def diagram_flowables(view: DiagramView, style: Style, kit: TextKit, avail_w: fl
         for col in range(cols):
             tiles.append((window[0] + col * step_x, window[1] + r * step_y, tw, th,
                           f"{r + 1}.{col + 1}"))
-    overview = DiagramFlowable(view, style, kit, fit, window, icons, paint_icon, grid=tiles)
+    boxes = _element_boxes(view)
+    shown = [t for t in tiles if any(_overlaps(t, b) for b in boxes)]
+    overview = DiagramFlowable(view, style, kit, fit, window, icons, paint_icon, grid=shown)
+    skipped = len(tiles) - len(shown)
+    note = f" {skipped} part(s) with nothing drawn in them are left out." if skipped else ""
     out: list[Flowable] = [
         caption(f"Overview: the diagram is split into {rows} × {cols} overlapping parts, "
-                f"shown on the following pages (part row.column)."),
+                f"shown on the following pages (part row.column).{note}"),
         overview,
     ]
-    for x, y, w, h, label in tiles:
+    for x, y, w, h, label in shown:
         r, col = label.split(".")
         out.append(caption(f"{view.name} — part {label} (row {r} of {rows}, "
                            f"column {col} of {cols})"))
