@@ -80,11 +80,11 @@ class NodeItem(CanvasItem):
             for i in CORNERS:
                 if near(self.mapToScene(box_handles(self.local_rect())[i]), scene_pos, tol):
                     return Part("resize", i)
-        sc = self.canvas()
-        if self.hovered or (sc is not None and sc.connect_mode):
-            for i, p in enumerate(self.ports()):
-                if near(p, scene_pos, tol * 1.6):
-                    return Part("port", i)
+        # Ports answer whenever the pointer is near one (the cursor turns into a cross),
+        # even from just outside the box, where hover has not reached the item yet.
+        for i, p in enumerate(self.ports()):
+            if near(p, scene_pos, tol * 1.6):
+                return Part("port", i)
         return Part("body")
 
     # -- painting ------------------------------------------------------------------------
