@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import chain, repeat
 from typing import Any
 
 from app.domain import Finding, ProjectSnapshot, TypeHierarchy
@@ -47,6 +48,7 @@ class Analyzer:
         self.paths: list[Finding] = []
         self.path_index: PathIndex | None = None
         self.findings: list[Finding] = []
+        self._ordered: list[str] = []
         self._pack_docs: Mapping[str, dict[str, Any]] | None = None
         self._disabled: frozenset[str] | None = None
         self._project_packs: list[RulePack] = []
@@ -85,6 +87,7 @@ class Analyzer:
             if found:
                 self.by_subject[eid] = found
         self._paths()
+        self._order(snapshot)
         return self._finish(snapshot)
 
     def update(self, snapshot: ProjectSnapshot, changed_ids: Iterable[str]) -> list[Finding]:
@@ -99,6 +102,8 @@ class Analyzer:
         delta = apply_changes(facts, snapshot, changed_ids)
         if delta.full:
             return self._run(snapshot)
+        if delta.order:
+            self._order(snapshot)
         for eid in delta.dirty:
             found = subject_findings(self.rules, facts, eid)
             if found:
@@ -121,16 +126,18 @@ class Analyzer:
         self.path_index = PathIndex(self.facts) if on else None
         self.paths = self.path_index.findings() if self.path_index is not None else []
 
+    def _order(self, snapshot: ProjectSnapshot) -> None:
+        """Subjects in output order: diagrams, then drawing order (an id once)."""
+        assert self.facts is not None
+        diagram_of = self.facts.diagram_of
+        self._ordered = [eid for d in snapshot.diagrams for eid in d.elements
+                         if diagram_of.get(eid) == d.id]
+
     def _finish(self, snapshot: ProjectSnapshot) -> list[Finding]:
         assert self.facts is not None
-        engine: list[Finding] = []
-        by = self.by_subject
-        diagram_of = self.facts.diagram_of
-        for d in snapshot.diagrams:
-            for eid in d.elements:
-                found = by.get(eid)
-                if found is not None and diagram_of[eid] == d.id:
-                    engine.extend(found)
+        # C-level concatenation of the per-subject lists, in model order.
+        engine = list(chain.from_iterable(map(self.by_subject.get, self._ordered,
+                                              repeat(()))))
         engine.extend(self.paths)
         self.findings = finish(engine, snapshot, self.rules.by_key, self.facts.elements,
                                self.facts.diagram_of)

@@ -20,6 +20,7 @@ class Delta:
     status: bool = False  # some node's entry-point or crown-jewel status changed
     sets_changed: bool = False
     full: bool = False  # everything was rebuilt
+    order: bool = False  # elements came or went, or drawing order changed
 
 
 def _find(snapshot: ProjectSnapshot, eid: str, hint: str | None) -> tuple[Element | None, str]:
@@ -120,6 +121,7 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
     if len(changed) > 1 or any(olds[i] is None or news[i][0] is None for i in changed):
         # Drawing order only moves when elements come and go, or on a reorder (which
         # reports every element of the diagram as changed).
+        delta.order = True
         facts.order = {eid: k for k, eid in enumerate(
             eid for d in snapshot.diagrams for eid in d.elements)}
     _geometry(facts, news, boundary_diagrams, delta)
