@@ -1,53 +1,33 @@
-"""Mouse gestures as objects: each previews on the items and pushes one command at the end."""
+"""Mouse gestures as objects: each previews on the items and pushes one command at the end.
+`start` picks the gesture a press begins; flow and line gestures live in flow_gestures."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import (
-    QApplication,
-    QGraphicsPathItem,
-    QGraphicsRectItem,
-    QGraphicsSceneMouseEvent,
-)
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSceneMouseEvent
 
-from app.commands import Connect, EditWaypoints, MoveElements, Reconnect, Resize, SetGeometry
-from app.domain import ElementKind, Point, Rect, make_flow
-from app.ui.items import BoundaryBoxItem, BoundaryLineItem, CanvasItem, FlowItem, NodeItem, Part
+from app.commands import EditWaypoints, MoveElements, Resize
+from app.domain import Rect
+from app.ui.flow_gestures import (
+    ConnectInteraction,
+    LabelInteraction,
+    LinePointInteraction,
+    ReconnectInteraction,
+    WaypointInteraction,
+)
+from app.ui.gesture_base import Interaction, resync
+from app.ui.items import BoundaryBoxItem, BoundaryLineItem, CanvasItem, FlowItem, NodeItem
 from app.ui.scene import DiagramScene
 
 MIN_W, MIN_H = 40.0, 30.0
+#: Handles 0..7 run clockwise from the top-left corner.
+RESIZE_CURSORS = (Qt.CursorShape.SizeFDiagCursor, Qt.CursorShape.SizeVerCursor,
+                  Qt.CursorShape.SizeBDiagCursor, Qt.CursorShape.SizeHorCursor)
 
-
-class Interaction:
-    """Base gesture: `move` previews, `release` commits, `cancel` restores the items."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent) -> None:
-        self.scene = scene
-        self.start = event.scenePos()
-        self.dragged = False
-
-    def _past_threshold(self, pos: QPointF) -> bool:
-        if not self.dragged:
-            d = QApplication.startDragDistance() / max(self.scene.zoom, 0.05)
-            self.dragged = (pos - self.start).manhattanLength() >= d
-        return self.dragged
-
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
-        return None
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        return None
-
-    def cancel(self) -> None:
-        return None
-
-
-def _resync(scene: DiagramScene, ids) -> None:
-    for eid in ids:
-        if eid in scene.element_items and eid in scene.diagram:
-            scene.element_items[eid].sync(scene.diagram.get(eid))
-    scene.refresh_flows_of(ids)
+__all__ = ["ConnectInteraction", "Interaction", "LabelInteraction", "LinePointInteraction",
+           "MoveInteraction", "ReconnectInteraction", "ResizeInteraction",
+           "RubberBandInteraction", "WaypointInteraction", "double_click", "start"]
 
 
 class MoveInteraction(Interaction):
@@ -116,7 +96,7 @@ class MoveInteraction(Interaction):
         self.scene.grow_scene_rect()
 
     def cancel(self) -> None:
-        _resync(self.scene, self.ids)
+        resync(self.scene, self.ids)
 
 
 class ResizeInteraction(Interaction):
@@ -161,199 +141,7 @@ class ResizeInteraction(Interaction):
             self.cancel()
 
     def cancel(self) -> None:
-        _resync(self.scene, [self.item.element_id])
-
-
-class _RubberLine(Interaction):
-    """Shared by connect and reconnect: a dashed line following the mouse to a target."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 anchor: QPointF, exclude: str) -> None:
-        super().__init__(scene, event)
-        self.anchor = anchor
-        self.exclude = exclude
-        self.target: NodeItem | None = None
-        self.line = QGraphicsPathItem()
-        pen = QPen(scene.theme.selection, 1.6)
-        pen.setStyle(Qt.PenStyle.DashLine)
-        pen.setCosmetic(True)
-        self.line.setPen(pen)
-        self.line.setZValue(100)
-        scene.addItem(self.line)
-
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
-        p = event.scenePos()
-        self._past_threshold(p)
-        path = QPainterPath(self.anchor)
-        path.lineTo(p)
-        self.line.setPath(path)
-        target = self.scene.node_item_at(p, exclude=self.exclude)
-        if target is not self.target:
-            if self.target is not None:
-                self.target.hovered = False
-                self.target.update()
-            self.target = target
-            if target is not None:
-                target.hovered = True
-                target.update()
-
-    def _finish(self) -> NodeItem | None:
-        self.scene.removeItem(self.line)
-        t = self.target
-        if t is not None:
-            t.hovered = False
-            t.update()
-        return t
-
-    def cancel(self) -> None:
-        self._finish()
-
-
-class ConnectInteraction(_RubberLine):
-    """Drag from an element to another to draw a flow; one Connect step."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 source: NodeItem) -> None:
-        super().__init__(scene, event, source.scene_box().center(), source.element_id)
-        self.source = source
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        target = self._finish()
-        if target is None:
-            return
-        sc = self.scene
-        st = sc.library.get(sc.flow_type)
-        props = st.defaults() if st is not None and st.kind is ElementKind.DATA_FLOW else {}
-        flow = make_flow(self.source.element_id, target.element_id, name="",
-                         type_id=sc.flow_type if props or st else "GE.DF", properties=props)
-        if sc.push(Connect(sc.project, sc.diagram_id, flow)):
-            sc.select_ids([flow.id])
-            sc.sig_rename_requested.emit(flow.id)  # name what flows, right away
-
-
-class ReconnectInteraction(_RubberLine):
-    """Drag one end of a selected flow onto another element; one Reconnect step."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 flow: FlowItem, end: str) -> None:
-        pts = flow.points()
-        fixed = pts[-1] if end == "source" else pts[0]
-        super().__init__(scene, event, fixed, "")
-        self.flow = flow
-        self.end = end
-        flow.setOpacity(0.35)
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        self.flow.setOpacity(1.0)
-        target = self._finish()
-        if target is None:
-            return
-        e = self.flow.element
-        other = e.target_id if self.end == "source" else e.source_id
-        current = e.source_id if self.end == "source" else e.target_id
-        if target.element_id in (other, current):
-            return
-        sc = self.scene
-        kw = {"source_id": target.element_id} if self.end == "source" else {
-            "target_id": target.element_id}
-        sc.push(Reconnect(sc.project, sc.diagram_id, e.id, **kw))
-
-    def cancel(self) -> None:
-        self.flow.setOpacity(1.0)
-        super().cancel()
-
-
-class WaypointInteraction(Interaction):
-    """Drag a bend point (or a segment's midpoint to insert one); one waypoint edit."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 flow: FlowItem, index: int, insert: bool) -> None:
-        super().__init__(scene, event)
-        self.flow = flow
-        self.points = [QPointF(p.x, p.y) for p in flow.element.waypoints]
-        if insert:
-            self.points.insert(index, QPointF(self.start))
-        self.index = index
-
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
-        p = event.scenePos()
-        if not self._past_threshold(p):
-            return
-        self.points[self.index] = QPointF(self.scene.snap(p.x()), self.scene.snap(p.y()))
-        self.flow.preview_waypoints = list(self.points)
-        self.flow.update_geometry()
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        if not self.dragged:
-            self.cancel()
-            return
-        sc = self.scene
-        pts = [Point(p.x(), p.y()) for p in self.points]
-        if not sc.push(EditWaypoints(sc.project, sc.diagram_id, self.flow.element_id, pts)):
-            self.cancel()
-
-    def cancel(self) -> None:
-        _resync(self.scene, [self.flow.element_id])
-
-
-class LabelInteraction(Interaction):
-    """Drag a flow's label along; one 'Move label' step."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 flow: FlowItem) -> None:
-        super().__init__(scene, event)
-        self.flow = flow
-        self.origin = flow.label_center()
-
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
-        if not self._past_threshold(event.scenePos()):
-            return
-        self.flow.preview_label = self.origin + (event.scenePos() - self.start)
-        self.flow.update_geometry()
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        if not self.dragged:
-            return
-        p = self.flow.preview_label or self.origin
-        sc = self.scene
-        new = self.flow.element.with_changes(label_pos=Point(p.x(), p.y()))
-        if not sc.push(SetGeometry(sc.project, sc.diagram_id, {new.id: new}, "Move label")):
-            self.cancel()
-
-    def cancel(self) -> None:
-        _resync(self.scene, [self.flow.element_id])
-
-
-class LinePointInteraction(Interaction):
-    """Drag one point of a boundary line; one 'Edit boundary line' step."""
-
-    def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 line: BoundaryLineItem, index: int) -> None:
-        super().__init__(scene, event)
-        self.line = line
-        self.index = index
-        self.points = [QPointF(p.x, p.y) for p in line.element.points]
-
-    def move(self, event: QGraphicsSceneMouseEvent) -> None:
-        p = event.scenePos()
-        if not self._past_threshold(p):
-            return
-        self.points[self.index] = QPointF(self.scene.snap(p.x()), self.scene.snap(p.y()))
-        self.line.set_preview_points(list(self.points))
-        self.line.update()
-
-    def release(self, event: QGraphicsSceneMouseEvent) -> None:
-        if not self.dragged:
-            return
-        sc = self.scene
-        new = self.line.element.with_changes(
-            points=tuple(Point(p.x(), p.y()) for p in self.points))
-        if not sc.push(SetGeometry(sc.project, sc.diagram_id, {new.id: new},
-                                   "Edit boundary line")):
-            self.cancel()
-
-    def cancel(self) -> None:
-        _resync(self.scene, [self.line.element_id])
+        resync(self.scene, [self.item.element_id])
 
 
 class RubberBandInteraction(Interaction):
@@ -453,5 +241,22 @@ def double_click(scene: DiagramScene, event: QGraphicsSceneMouseEvent) -> None:
     scene.sig_rename_requested.emit(item.element_id)
 
 
-def part_of(item: CanvasItem, pos: QPointF) -> Part:
-    return item.hit_part(pos)
+def hover_cursor(scene: DiagramScene, pos: QPointF) -> Qt.CursorShape:
+    """The cursor telling what a press would do: resize arrows on handles, a cross on ports."""
+    if scene.place_stencil or scene.connect_mode:
+        shape = Qt.CursorShape.CrossCursor
+    else:
+        hit = scene.item_at(pos)
+        part = hit[1] if hit is not None else None
+        kind = part.kind if part is not None else ""
+        if kind == "resize":
+            shape = RESIZE_CURSORS[part.index % 4]  # type: ignore[union-attr]
+        elif kind in ("port", "end"):
+            shape = Qt.CursorShape.CrossCursor
+        elif kind in ("waypoint", "segment", "point"):
+            shape = Qt.CursorShape.SizeAllCursor
+        elif kind == "badge":
+            shape = Qt.CursorShape.PointingHandCursor
+        else:
+            shape = Qt.CursorShape.ArrowCursor
+    return shape

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouse
 from app.commands import AddElement, Command
 from app.domain import Element, ElementKind, Point, Project, Rect, make_box, make_line
 from app.ui.bridge import ModelBridge
+from app.ui.flow_index import FlowIndex
 from app.ui.items import (
     Badge,
     BoundaryBoxItem,
@@ -28,9 +29,6 @@ from app.ui.undo import UndoController
 GRID = 10.0
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 HANDLE_PARTS = frozenset({"resize", "end", "waypoint", "segment", "point"})
-#: Handles 0..7 run clockwise from the top-left corner.
-RESIZE_CURSORS = (Qt.CursorShape.SizeFDiagCursor, Qt.CursorShape.SizeVerCursor,
-                  Qt.CursorShape.SizeBDiagCursor, Qt.CursorShape.SizeHorCursor)
 
 
 class DiagramScene(QGraphicsScene):
@@ -57,8 +55,7 @@ class DiagramScene(QGraphicsScene):
         self.place_stencil: str | None = None
         self.badges: dict[str, Badge] = {}
         self.element_items: dict[str, CanvasItem] = {}
-        self._flows_at: dict[str, set[str]] = {}
-        self._pairs: dict[frozenset[str], list[str]] = {}
+        self.flow_index = FlowIndex()
         self.interaction = None
         self.draw_grid = True
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -118,8 +115,7 @@ class DiagramScene(QGraphicsScene):
         for it in list(self.element_items.values()):
             self.removeItem(it)
         self.element_items.clear()
-        self._flows_at.clear()
-        self._pairs.clear()
+        self.flow_index.clear()
         elements = list(self.diagram)
         for e in elements:
             self._create(e, update=False)
@@ -150,25 +146,20 @@ class DiagramScene(QGraphicsScene):
         return item
 
     def _index_flow(self, e: Element) -> None:
-        for end in (e.source_id, e.target_id):
-            if end:
-                self._flows_at.setdefault(end, set()).add(e.id)
-        if e.source_id and e.target_id:
-            self._pairs.setdefault(frozenset((e.source_id, e.target_id)), []).append(e.id)
+        self.flow_index.add(e)
 
     def _unindex_flow(self, e: Element) -> None:
-        for end in (e.source_id, e.target_id):
-            if end and end in self._flows_at:
-                self._flows_at[end].discard(e.id)
-        key = frozenset((e.source_id or "", e.target_id or ""))
-        if key in self._pairs and e.id in self._pairs[key]:
-            self._pairs[key].remove(e.id)
-            for fid in self._pairs[key]:
-                self.element_items[fid].update_geometry()  # type: ignore[attr-defined]
+        for fid in self.flow_index.remove(e):
+            self._reroute(fid)
 
     def _refresh_pair(self, e: Element) -> None:
-        for fid in self._pairs.get(frozenset((e.source_id or "", e.target_id or "")), [e.id]):
-            self.element_items[fid].update_geometry()  # type: ignore[attr-defined]
+        for fid in self.flow_index.pair(e) or [e.id]:
+            self._reroute(fid)
+
+    def _reroute(self, flow_id: str) -> None:
+        item = self.element_items.get(flow_id)
+        if isinstance(item, FlowItem):
+            item.update_geometry()
 
     def _on_added(self, diagram_id: str, element_id: str) -> None:
         if diagram_id == self.diagram_id:
@@ -180,7 +171,7 @@ class DiagramScene(QGraphicsScene):
         item = self.element_items.pop(element_id)
         if isinstance(item, FlowItem):
             self._unindex_flow(item.element)
-        self._flows_at.pop(element_id, None)
+        self.flow_index.forget_element(element_id)
         self.removeItem(item)
         self._changed_geometry()
 
@@ -208,16 +199,16 @@ class DiagramScene(QGraphicsScene):
         self._changed_geometry()
         done: set[str] = set()
         for eid in element_ids:
-            for fid in self._flows_at.get(eid, ()):
-                if fid not in done and fid in self.element_items:
+            for fid in self.flow_index.at(eid):
+                if fid not in done:
                     done.add(fid)
-                    self.element_items[fid].update_geometry()  # type: ignore[attr-defined]
+                    self._reroute(fid)
 
     def flows_between(self, ids: set[str]) -> list[str]:
         """Flows whose both ends are among `ids`."""
         out = []
         for eid in ids:
-            for fid in self._flows_at.get(eid, ()):
+            for fid in self.flow_index.at(eid):
                 f = self.element_items[fid].element
                 if f.source_id in ids and f.target_id in ids and fid not in out:
                     out.append(fid)
@@ -230,8 +221,7 @@ class DiagramScene(QGraphicsScene):
 
     def pair_offset(self, flow: Element) -> float:
         """Perpendicular offset that draws flows between the same two elements apart."""
-        key = frozenset((flow.source_id or "", flow.target_id or ""))
-        ids = [i for i in self._pairs.get(key, [])
+        ids = [i for i in self.flow_index.pair(flow)
                if i in self.element_items and not self.element_items[i].element.waypoints]
         if len(ids) < 2 or flow.id not in ids:
             return 0.0
@@ -391,26 +381,6 @@ class DiagramScene(QGraphicsScene):
             self.interaction.move(event)
         else:
             super().mouseMoveEvent(event)
-
-    def hover_cursor(self, pos: QPointF) -> Qt.CursorShape:
-        """The cursor telling what a press would do: resize arrows on handles, a cross on ports."""
-        if self.place_stencil or self.connect_mode:
-            shape = Qt.CursorShape.CrossCursor
-        else:
-            hit = self.item_at(pos)
-            part = hit[1] if hit is not None else None
-            kind = part.kind if part is not None else ""
-            if kind == "resize":
-                shape = RESIZE_CURSORS[part.index % 4]  # type: ignore[union-attr]
-            elif kind in ("port", "end"):
-                shape = Qt.CursorShape.CrossCursor
-            elif kind in ("waypoint", "segment", "point"):
-                shape = Qt.CursorShape.SizeAllCursor
-            elif kind == "badge":
-                shape = Qt.CursorShape.PointingHandCursor
-            else:
-                shape = Qt.CursorShape.ArrowCursor
-        return shape
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self.interaction is not None:

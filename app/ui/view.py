@@ -146,7 +146,9 @@ class CanvasView(QGraphicsView):
             return
         super().mouseMoveEvent(event)
         if self.canvas.interaction is None and not self._space:
-            shape = self.canvas.hover_cursor(self.mapToScene(event.position().toPoint()))
+            from app.ui.interactions import hover_cursor
+
+            shape = hover_cursor(self.canvas, self.mapToScene(event.position().toPoint()))
             if self.viewport().cursor().shape() != shape:
                 self.viewport().setCursor(shape)
 
