@@ -13,7 +13,10 @@ from app.catalog import resources_dir
 def style_sheet() -> str:
     """The bundled Qt style sheet (empty when the resource is missing)."""
     path = resources_dir() / "style.qss"
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not path.is_file():
+        return ""
+    icons = (resources_dir() / "icons" / "actions").as_posix()
+    return path.read_text(encoding="utf-8").replace("{icons}", icons)
 
 
 def dark_palette() -> QPalette:
