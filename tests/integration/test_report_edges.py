@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from app.domain import (
@@ -22,6 +24,8 @@ from app.domain import (
 )
 from app.report.atlas import load_atlas
 from app.report.build import build_report
+from app.report.fastcell import FastCell
+from app.report.fonts import TextKit
 from app.report.pdf import render_pdf, write_pdf
 from app.report.styles import load_style
 from app.report.svg_icon import IconPainter, parse_path
@@ -95,3 +99,18 @@ def test_bundled_icons_all_parse() -> None:
     for icon in icons:
         loaded = painter.load(str(icon))
         assert loaded is not None and loaded[1], icon.name
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_fast_cells_show_any_text_literally(text: str) -> None:
+    """Escaped user text survives the lean cell parser: same words, nothing dropped."""
+    kit = TextKit()
+    cell = FastCell(kit.markup(text), 7.5, 9.4, "#000000")
+    lines = [" ".join("".join(f[0] for f in word) for word in line) for line in cell.words]
+    expected = "".join(r for _, r in kit.runs(text)).replace("\t", "    ")
+    assert lines == [" ".join(w for w in part.split(" ") if w) for part in expected.split("\n")]
+    _, h = cell.wrap(40, 1000)  # narrow: long words break, nothing is lost
+    broken = "".join("".join(f[0] for word in line for f in word) for line in cell._lines)
+    assert broken == "".join(lines).replace(" ", "")
+    assert h == len(cell._lines) * 9.4
