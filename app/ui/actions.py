@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from app.catalog import resources_dir
-from app.ui import edit_ops
+from app.ui import edit_ops, window_ops
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -127,6 +127,8 @@ def build_actions(win: MainWindow) -> dict[str, QAction]:
     a["next_diagram"] = _act(win, "Next Diagram", lambda: win.cycle_diagram(1), SK.NextChild)
     a["prev_diagram"] = _act(win, "Previous Diagram", lambda: win.cycle_diagram(-1),
                              SK.PreviousChild)
+    a["shortcuts"] = _act(win, "&Keyboard and Mouse", lambda: window_ops.shortcuts(win),
+                          SK.HelpContents)
     a["about"] = _act(win, "&About ThreatCanvas", win.about)
     for name, icon in TOOLBAR_ICONS.items():
         a[name].setIcon(action_icon(icon))
@@ -175,7 +177,7 @@ def build_menus(win: MainWindow, a: dict[str, QAction]) -> None:
     win.view_menu = view
     menu("&Diagram", ["new_diagram", "rename_diagram", "remove_diagram", None, "next_diagram",
                       "prev_diagram"])
-    menu("&Help", ["about"])
+    menu("&Help", ["shortcuts", None, "about"])
 
 
 def build_toolbar(win: MainWindow, a: dict[str, QAction]) -> QToolBar:

@@ -187,6 +187,14 @@ def context_menu(win: MainWindow, pos: QPoint) -> None:
     m.popup(pos)
 
 
+def shortcuts(win: MainWindow) -> None:
+    from app.ui.shortcuts import ShortcutsDialog
+
+    dialog = ShortcutsDialog(win.actions_by_name, win)
+    win._shortcuts_dialog = dialog
+    dialog.show()
+
+
 def about(win: MainWindow) -> None:
     QMessageBox.about(win, "About ThreatCanvas",
                       f"<b>ThreatCanvas {app.__version__}</b><br>Data-flow-diagram threat "

@@ -110,3 +110,13 @@ def test_opening_an_example_opens_a_window(window, qtbot):
     qtbot.addWidget(other)
     assert other.path == path and other.tabs.count() >= 1
     assert other.current_scene().element_items
+
+
+def test_keyboard_and_mouse_reference_lists_gestures_and_shortcuts(window):
+    window.actions_by_name["shortcuts"].trigger()
+    table = window._shortcuts_dialog.table
+    rows = [(table.item(i, 0).text(), table.item(i, 1).text()) for i in range(table.rowCount())]
+    assert any(what == "Draw a data flow" for what, _ in rows)
+    assert ("Auto-Layout", "Ctrl+L") in rows
+    assert any(what == "Undo" and "Ctrl+Z" in keys for what, keys in rows)
+    window._shortcuts_dialog.close()
