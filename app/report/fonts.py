@@ -1,9 +1,9 @@
 """Bundled TrueType fonts, per-character fallback, and escaping of user text for reportlab.
 
 DejaVu Sans covers Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew, Arabic letters and
-many symbols; Droid Sans Fallback adds Chinese, Japanese and Korean. A character neither
-font has is never dropped: it is shown as a visible `[U+XXXX]` marker and logged, so the
-report can say which characters it could not draw.
+many symbols; Droid Sans Fallback adds Chinese and Japanese, Nanum Gothic Korean. A
+character no font has is never dropped: it is shown as a visible `[U+XXXX]` marker and
+logged, so the report can say which characters it could not draw.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ SANS_ITALIC = "TCSans-Oblique"
 SANS_BOLD_ITALIC = "TCSans-BoldOblique"
 MONO = "TCMono"
 CJK = "TCFallback"
+KOREAN = "TCFallbackKo"
 
 _FILES = {
     SANS: "DejaVuSans.ttf",
@@ -33,7 +34,10 @@ _FILES = {
     SANS_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
     MONO: "DejaVuSansMono.ttf",
     CJK: "DroidSansFallbackFull.ttf",
+    KOREAN: "NanumGothic.ttf",
 }
+#: Fonts tried, in order, for a character the main font lacks.
+FALLBACKS = (CJK, KOREAN)
 MISSING_COLOR = "#c62828"
 
 
@@ -74,19 +78,20 @@ class TextKit:
     missing: dict[str, set[str]] = field(default_factory=dict)  # char → where it occurred
     rtl: bool = False  # some right-to-left text was reordered for display
     _main: dict[int, int] = field(default_factory=dict)
-    _fallback: dict[int, int] = field(default_factory=dict)
+    _fallbacks: list[tuple[str, dict[int, int]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         register_fonts()
         self._main = _cmap(SANS)
-        self._fallback = _cmap(CJK)
+        self._fallbacks = [(name, _cmap(name)) for name in FALLBACKS]
 
     def _font_for(self, ch: str) -> str | None:
         cp = ord(ch)
         if cp in self._main or ch in "\n\t ":
             return SANS
-        if cp in self._fallback:
-            return CJK
+        for name, cmap in self._fallbacks:
+            if cp in cmap:
+                return name
         return None
 
     def _log(self, ch: str, where: str) -> None:

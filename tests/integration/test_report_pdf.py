@@ -109,6 +109,7 @@ HOSTILE = [
     "Ampersand &amp; entity &lt;not a tag&gt;",
     "Supercalifragilistic" * 12,
     "数据管道 训练作业",
+    "한국어 모델 ひらがな",
     "Модель оценки",
     "Μοντέλο",
     "עיבוד נתונים",
@@ -132,10 +133,10 @@ def test_hostile_strings_appear_literally() -> None:
     text = _flat(" ".join(_text(out.data)))
     assert HOSTILE[0] in text
     assert HOSTILE[1] in text
-    for s in HOSTILE[3:6]:
+    for s in HOSTILE[3:7]:
         assert s in text, s
     # right-to-left text is drawn in display order (pypdf turns it back into logical order)
-    assert HOSTILE[6] in text or HOSTILE[6][::-1] in text
+    assert HOSTILE[7] in text or HOSTILE[7][::-1] in text
     assert "Right-to-left text (Hebrew, Arabic) is shown in display order" in text
     # a word longer than any column wraps instead of running off the page: all of it is there
     assert text.replace(" ", "").count("Supercalifragilistic" * 12) >= 2
