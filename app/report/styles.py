@@ -9,14 +9,13 @@ from typing import Any
 
 import yaml
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 import app
 from app.domain import FileError
-from app.report.fonts import MONO, SANS, SANS_BOLD, SANS_ITALIC
+from app.report.fonts import SANS, SANS_BOLD
 
 
 def template_path() -> Path:
@@ -85,13 +84,9 @@ def _paragraph_styles(cfg: dict[str, Any]) -> dict[str, ParagraphStyle]:
                                 textColor=colors.HexColor(c["muted"])),
         "cell": ParagraphStyle("cell", parent=base, fontSize=table, leading=table * 1.25,
                                spaceAfter=0),
-        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=SANS_BOLD,
-                                    fontSize=table, leading=table * 1.25, spaceAfter=0),
         "head": ParagraphStyle("head", parent=base, fontName=SANS_BOLD, fontSize=table,
                                leading=table * 1.25, spaceAfter=0,
                                textColor=colors.HexColor(c["table_header_text"])),
-        "mono": ParagraphStyle("mono", parent=base, fontName=MONO, fontSize=small,
-                               leading=small * 1.3, spaceAfter=0),
         "h1": ParagraphStyle("h1", parent=base, fontName=SANS_BOLD, fontSize=h1,
                              leading=h1 * 1.25, spaceBefore=16, spaceAfter=8, textColor=accent),
         "h2": ParagraphStyle("h2", parent=base, fontName=SANS_BOLD, fontSize=h2,
@@ -102,11 +97,4 @@ def _paragraph_styles(cfg: dict[str, Any]) -> dict[str, ParagraphStyle]:
                                 leading=32, textColor=accent, spaceAfter=6),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=14, leading=18,
                                    textColor=colors.HexColor(c["muted"]), spaceAfter=18),
-        "italic": ParagraphStyle("italic", parent=base, fontName=SANS_ITALIC),
-        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
-        "toc1": ParagraphStyle("toc1", parent=base, fontSize=body + 1, leading=body * 1.7,
-                               leftIndent=0, firstLineIndent=0),
-        "toc2": ParagraphStyle("toc2", parent=base, fontSize=body, leading=body * 1.4,
-                               leftIndent=14, firstLineIndent=0,
-                               textColor=colors.HexColor(c["muted"])),
     }
