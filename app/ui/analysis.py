@@ -78,6 +78,8 @@ class _Job(QRunnable):
         self.snapshot = snapshot
         self.analyze = analyze
         self.changed = changed
+        self.flow_ids: set[str] | None = None
+        self.badges: dict[str, Badge] | None = None
         self.signals = _Signals()
 
     def run(self) -> None:
@@ -87,6 +89,10 @@ class _Job(QRunnable):
             else:
                 found = self.analyze(self.snapshot)
             findings = list(found)
+            # badges are computed here too, so a 5,000-element result never stalls the GUI
+            self.flow_ids = {e.id for d in self.snapshot.diagrams
+                             for e in d.elements.values() if e.is_flow}
+            self.badges = badges_from(findings, self.flow_ids)
             self.signals.done.emit(self.generation, findings, "")
         except Exception as err:  # the engine must never take the window down
             self.signals.done.emit(self.generation, [], f"analysis failed: {err}")
@@ -143,15 +149,18 @@ class AnalysisRunner(QObject):
         self.pool.start(job)
 
     def _done(self, generation: int, findings: list[Finding], error: str) -> None:
-        self._jobs.pop(generation, None)
+        job = self._jobs.pop(generation, None)
         if generation != self.generation or self.timer.isActive():
             return  # an edit happened meanwhile: a newer result is on its way
         if error:
             self.sig_failed.emit(error)
             return
         self.findings = findings
-        self._flow_ids = {e.id for _d, e in self.project.iter_elements() if e.is_flow}
-        self.badges = badges_from(findings, self._flow_ids)
+        if job is not None and job.badges is not None and job.flow_ids is not None:
+            self._flow_ids, self.badges = job.flow_ids, job.badges
+        else:
+            self._flow_ids = {e.id for _d, e in self.project.iter_elements() if e.is_flow}
+            self.badges = badges_from(findings, self._flow_ids)
         self.sig_findings.emit(findings)
 
     def findings_for(self, element_id: str) -> list[Finding]:

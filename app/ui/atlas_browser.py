@@ -21,6 +21,7 @@ from app.domain.atlas import AtlasCatalog, AtlasTactic, AtlasTechnique
 from app.ui.threats_model import element_label
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 3
+MAX_LEAVES = 25  # threats listed per technique (a 5,000-element model has thousands)
 
 
 def load_atlas_index() -> AtlasCatalog | None:
@@ -80,14 +81,25 @@ class AtlasBrowser(QWidget):
         lay.addWidget(self.source)
         self.findings: list[Finding] = []
         self.names: Mapping[str, str] = {}
-        self._rebuild()
+        self._dirty = True
+        self.active = False
 
     def set_findings(self, findings: Sequence[Finding], names: Mapping[str, str]) -> None:
+        """New results; a hidden browser rebuilds only when it is shown again."""
         self.findings = [f for f in findings if f.atlas]
         self.names = names
-        self._rebuild()
+        self._dirty = True
+        if self.active:
+            self._rebuild()
+
+    def set_active(self, on: bool) -> None:
+        """The dock became the front tab (or was hidden): rebuild only while it is seen."""
+        self.active = on
+        if on and self._dirty:
+            self._rebuild()
 
     def _rebuild(self) -> None:
+        self._dirty = False
         cat = self.catalog
         self.tree.clear()
         by_tech: dict[str, list[Finding]] = {}
@@ -127,11 +139,14 @@ class AtlasBrowser(QWidget):
                 if not found:
                     it.setForeground(0, QColor("#888888"))
                 top.addChild(it)
-                for f in found:
+                for f in found[:MAX_LEAVES]:
                     leaf = QTreeWidgetItem([f"{f.title}", f.severity.label])
                     leaf.setToolTip(0, element_label(f, self.names))
                     leaf.setData(0, KEY_ROLE, f.key)
                     it.addChild(leaf)
+                if len(found) > MAX_LEAVES:
+                    it.addChild(QTreeWidgetItem([f"… and {len(found) - MAX_LEAVES} more "
+                                                 "(filter the threats panel by technique)", ""]))
                 if cat is not None:
                     for m in cat.mitigations_for(tid):
                         mit = QTreeWidgetItem([f"Mitigation {m.id} {m.name}", ""])

@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from app.domain import Diagram, DomainError, FileError, Project
 from app.domain import events as ev
@@ -180,6 +181,9 @@ class Autosaver(QObject):
         return fut
 
     def _done(self, fut: Future[None]) -> None:
+        """Runs on the worker: report through queued signals, unless the window is gone."""
+        if not isValid(self):
+            return
         err = fut.exception()
         if err is None:
             self.saves += 1

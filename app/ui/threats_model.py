@@ -35,36 +35,73 @@ def element_label(f: Finding, names: Mapping[str, str]) -> str:
 
 
 class ThreatsModel(QAbstractTableModel):
-    """One row per finding; `FINDING_ROLE` returns the Finding itself."""
+    """All findings, of which `rows` (filtered, sorted) are shown; `FINDING_ROLE` returns
+    the Finding. Filtering and sorting happen here in one Python pass each, so a model
+    of 10,000+ findings resets in milliseconds (Qt then maps rows in C++ only)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.findings: list[Finding] = []
+        self.rows: list[int] = []
         self.names: dict[str, str] = {}
-        self._element_text: list[str] = []
+        self.filter = ThreatFilter()
+        self.sort_key: tuple[int, Qt.SortOrder] = (SEV, Qt.SortOrder.DescendingOrder)
+        self._labels: dict[int, str] = {}
 
     def set_findings(self, findings: Sequence[Finding], names: Mapping[str, str]) -> None:
-        """Replace the rows (the panel restores the selection by key)."""
+        """Replace the findings (the panel restores the selection by key)."""
         self.beginResetModel()
         self.findings = list(findings)
         self.names = dict(names)
-        self._element_text = [element_label(f, self.names) for f in self.findings]
+        self._labels = {}
+        self._arrange()
         self.endResetModel()
 
+    def set_filter(self, flt: ThreatFilter) -> None:
+        self.beginResetModel()
+        self.filter = flt
+        self._arrange()
+        self.endResetModel()
+
+    def _arrange(self) -> None:
+        flt, fs = self.filter, self.findings
+        if flt.is_empty:
+            keep = list(range(len(fs)))
+        else:
+            label = self.label if flt.text else (lambda _i: "")
+            keep = [i for i, f in enumerate(fs) if flt.accepts(f, label(i))]
+        column, order = self.sort_key
+        if column == SEV:  # one list of scores, looked up from C: fast for 17,000 rows
+            key: Callable[[int], object] = [f.likelihood * f.impact for f in fs].__getitem__
+        elif column == STATE:
+            key = [_STATE_ORDER[f.state] for f in fs].__getitem__
+        else:
+            key = lambda i: self._text(fs[i], i, column).lower()  # noqa: E731
+        keep.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.rows = keep
+
+    def label(self, i: int) -> str:
+        """The element text of finding `i` (computed when first needed)."""
+        text = self._labels.get(i)
+        if text is None:
+            text = self._labels[i] = element_label(self.findings[i], self.names)
+        return text
+
+    def label_of(self, f: Finding) -> str:
+        return element_label(f, self.names)
+
     def finding(self, row: int) -> Finding:
-        return self.findings[row]
+        return self.findings[self.rows[row]]
 
     def row_of(self, key: str) -> int:
-        for i, f in enumerate(self.findings):
-            if f.key == key:
-                return i
+        """The shown row of a threat key (-1 when absent or filtered out)."""
+        for r, i in enumerate(self.rows):
+            if self.findings[i].key == key:
+                return r
         return -1
 
-    def element_text(self, row: int) -> str:
-        return self._element_text[row]
-
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.findings)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -78,10 +115,11 @@ class ThreatsModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        f = self.findings[index.row()]
+        i = self.rows[index.row()]
+        f = self.findings[i]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(f, index.row(), col)
+            return self._text(f, i, col)
         if role == FINDING_ROLE:
             return f
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -93,12 +131,12 @@ class ThreatsModel(QAbstractTableModel):
             if col == TITLE:
                 return f.description or f.title
             if col == ELEMENT:
-                return self._element_text[index.row()]
+                return self.label(i)
             if not f.applies and col == STATE:
                 return "The rule no longer matches the model; the triage is kept."
         return None
 
-    def _text(self, f: Finding, row: int, col: int) -> str:
+    def _text(self, f: Finding, i: int, col: int) -> str:
         if col == SEV:
             return f"{f.severity.label} ({f.likelihood}×{f.impact})"
         if col == STATE:
@@ -108,7 +146,7 @@ class ThreatsModel(QAbstractTableModel):
         if col == CATEGORY:
             return f.category
         if col == ELEMENT:
-            return self._element_text[row]
+            return self.label(i)
         if col == ATLAS:
             return ", ".join(f.atlas)
         if col == OWASP:
@@ -116,23 +154,16 @@ class ThreatsModel(QAbstractTableModel):
         return f.rule_id or f.origin
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort in Python with one key per row (severity sorts by rank, then likelihood)."""
-        keys: dict[int, Callable[[int], object]] = {
-            SEV: lambda i: (self.findings[i].severity.rank,
-                            self.findings[i].likelihood * self.findings[i].impact),
-            STATE: lambda i: list(ThreatState).index(self.findings[i].state),
-        }
-        key = keys.get(column, lambda i: self._text(self.findings[i], i, column).lower())
-        rows = sorted(range(len(self.findings)), key=key,
-                      reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        self.findings = [self.findings[i] for i in rows]
-        self._element_text = [self._element_text[i] for i in rows]
-        where = {r: n for n, r in enumerate(rows)}
-        self.changePersistentIndexList(
-            old, [self.index(where[i.row()], i.column()) for i in old])
-        self.layoutChanged.emit()
+        """Sort the shown rows (severity by likelihood × impact, state in workflow order)."""
+        if column < 0:
+            return
+        self.beginResetModel()
+        self.sort_key = (column, order)
+        self._arrange()
+        self.endResetModel()
+
+
+_STATE_ORDER = {s: n for n, s in enumerate(ThreatState)}
 
 
 @dataclass
@@ -148,6 +179,11 @@ class ThreatFilter:
     text: str = ""
     element_ids: frozenset[str] = frozenset()
     technique_tactics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.severity or self.state or self.category or self.tactic
+                    or self.technique or self.owasp or self.text or self.element_ids)
 
     def accepts(self, f: Finding, element_text: str) -> bool:
         if self.severity and f.severity.value != self.severity:
@@ -177,60 +213,26 @@ class ThreatFilter:
 
 
 class ThreatsFilterProxy(QSortFilterProxyModel):
-    """Filters a ThreatsModel; sorting is delegated to the source model's fast sort."""
+    """The view's model over a ThreatsModel: filters and sorting are delegated to the
+    source's fast Python passes, so no row is ever tested through a C++→Python call."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.filter = ThreatFilter()
-        self._accepted: list[bool] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    def _source(self) -> ThreatsModel:
+        src = self.sourceModel()
+        assert isinstance(src, ThreatsModel)
+        return src
 
     def set_filter(self, flt: ThreatFilter) -> None:
         self.filter = flt
-        self.refilter()
-
-    def refilter(self) -> None:
-        """Recompute which rows pass (one pass in Python), then let Qt re-map."""
-        src = self.sourceModel()
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
-            self.beginFilterChange()
-        if isinstance(src, ThreatsModel):
-            flt = self.filter
-            self._accepted = [flt.accepts(f, src.element_text(i))
-                              for i, f in enumerate(src.findings)]
-        if hasattr(self, "endFilterChange"):
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateRowsFilter()
-
-    def setSourceModel(self, model: QAbstractTableModel) -> None:  # type: ignore[override]
-        super().setSourceModel(model)
-        model.modelAboutToBeReset.connect(self._before_reset)
-        model.modelReset.connect(self._after_reset)
-
-    def _before_reset(self) -> None:
-        self._accepted = []
-
-    def _after_reset(self) -> None:
-        src = self.sourceModel()
-        if self._sort is not None and isinstance(src, ThreatsModel):
-            src.sort(*self._sort)
-        self.refilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        acc = self._accepted
-        return acc[source_row] if source_row < len(acc) else True
+        self._source().set_filter(flt)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        src = self.sourceModel()
-        if column < 0 or not isinstance(src, ThreatsModel):
-            return
-        self._sort = (column, order)
-        src.sort(column, order)
-        self.refilter()
+        self._source().sort(column, order)
 
     def visible_findings(self) -> list[Finding]:
-        src = self.sourceModel()
-        assert isinstance(src, ThreatsModel)
+        src = self._source()
         return [src.finding(self.mapToSource(self.index(r, 0)).row())
                 for r in range(self.rowCount())]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.commands import PutThreat
-from app.domain import Finding, Project, Severity, ThreatRecord, ThreatState, new_id, threat_key
+from app.domain import (
+    Finding,
+    Project,
+    Severity,
+    ThreatRecord,
+    ThreatState,
+    new_id,
+    severity_for,
+    threat_key,
+)
 from app.domain.atlas import AtlasCatalog
 from app.ui.threat_detail import ThreatDetail
 from app.ui.threats_model import (
@@ -43,6 +52,8 @@ from app.ui.undo import UndoController
 STRIDE = ("Spoofing", "Tampering", "Repudiation", "Information Disclosure",
           "Denial of Service", "Elevation of Privilege")
 ALL = ""
+_OPEN = frozenset(s for s in ThreatState if s.is_open)
+_SEV_BY_SCORE = {lk * im: severity_for(lk, im) for lk in range(1, 6) for im in range(1, 6)}
 
 
 def _combo(tip: str, items: Sequence[tuple[str, str]]) -> QComboBox:
@@ -119,10 +130,17 @@ class ThreatsPanel(QWidget):
 
             self._tactics_of = technique_tactics(atlas)
         self._syncing = False
+        self._key = ""
+        self._keep = ""
+        self._quiet = False
+        self._pending_select = ""
         self._canvas_ids: frozenset[str] = frozenset()
         self.model = ThreatsModel(self)
+        self.detail = ThreatDetail(project, undo, lambda: self.atlas, self)
         self.proxy = ThreatsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
         self.counts = QLabel()
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.counts.setWordWrap(True)
@@ -167,7 +185,6 @@ class ThreatsPanel(QWidget):
         for col, width in enumerate((112, 124, 330, 150, 210, 120, 100, 80)):
             self.table.setColumnWidth(col, width)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self.detail = ThreatDetail(project, undo, lambda: self.atlas, self)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -198,17 +215,25 @@ class ThreatsPanel(QWidget):
     # -- data ----------------------------------------------------------------------------
     def set_findings(self, findings: Sequence[Finding], names: Mapping[str, str]) -> None:
         """New analysis results; the selected threat stays selected (by key)."""
-        key = self.current_key()
         self.model.set_findings(findings, names)
-        self._refill_filters(findings)
         self._update_counts()
-        if key:
-            self.select_key(key, reveal=False)
-        f = self.current_finding()
-        if f is not None and self.detail.finding is not None and f.key == self.detail.finding.key:
-            self.detail.show_finding(f)
-        elif f is None:
-            self.detail.show_finding(None)
+        # the filter choices follow on the next turn of the event loop (a 5,000-element
+        # model has 17,000 findings: splitting the work keeps each step short)
+        QTimer.singleShot(0, self, lambda fs=findings: self._refill_filters(fs))
+
+    def _before_reset(self) -> None:
+        self._keep = self._key
+
+    def _after_reset(self) -> None:
+        """Rows were replaced (results, filter or sort): keep the threat selected."""
+        key, self._keep = self._keep, ""
+        if key and self.select_key(key, reveal=False):
+            f = self.current_finding()
+            if f is not None and (self.detail.finding is None or self.detail.finding != f):
+                self.detail.show_finding(f)
+            return
+        self._key = ""
+        self.detail.show_finding(None)
 
     def _refill_filters(self, findings: Sequence[Finding]) -> None:
         cats = sorted({f.category for f in findings if f.category},
@@ -235,10 +260,7 @@ class ThreatsPanel(QWidget):
             technique_tactics=self._tactics_of)
 
     def _filters_changed(self, *_args: object) -> None:
-        key = self.current_key()
         self.proxy.set_filter(self.current_filter())
-        if key:
-            self.select_key(key, reveal=False)
         self._update_counts()
 
     def set_canvas_selection(self, ids: Sequence[str]) -> None:
@@ -255,8 +277,8 @@ class ThreatsPanel(QWidget):
         by_sev = {s: 0 for s in Severity}
         for f in fs:
             by_state[f.state] += 1
-            if f.is_open:
-                by_sev[f.severity] += 1
+            if f.applies and f.state in _OPEN:
+                by_sev[_SEV_BY_SCORE.get(f.likelihood * f.impact) or f.severity] += 1
         sev = " ".join(f"<span style='color:{SEVERITY_COLORS[s]}'>■</span> {s.label} "
                        f"<b>{n}</b>&nbsp;&nbsp;" for s, n in by_sev.items())
         st = " · ".join(f"{s.label} <b>{n}</b>" for s, n in by_state.items())
@@ -282,22 +304,30 @@ class ThreatsPanel(QWidget):
         idx = self.proxy.mapFromSource(self.model.index(row, 0))
         if not idx.isValid():
             return False
-        self._quiet = not reveal
-        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                 | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.selectionModel().setCurrentIndex(idx, flags)
-        self.table.scrollTo(idx)
-        self._quiet = False
+        self._quiet = True
+        try:
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.selectionModel().setCurrentIndex(idx, flags)
+            self.table.scrollTo(idx)
+        finally:
+            self._quiet = False
+        self._key = key
+        if reveal:
+            self._activate(self.current_finding())
         return True
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         f = self.model.finding(self.proxy.mapToSource(current).row()) \
             if current.isValid() else None
-        if f is not None and self.detail.finding is not None and \
-                self.detail.finding.key == f.key and getattr(self, "_quiet", False):
-            return
+        self._key = f.key if f is not None else ""
+        if not self._quiet:
+            self._activate(f)
+
+    def _activate(self, f: Finding | None) -> None:
+        """Show a threat in the editor and reveal its elements on the canvas."""
         self.detail.show_finding(f)
-        if f is not None and not getattr(self, "_quiet", False):
+        if f is not None:
             self._syncing = True
             try:
                 self.sig_reveal.emit(f.diagram_id, list(f.path or f.element_ids))
@@ -329,7 +359,7 @@ class ThreatsPanel(QWidget):
 
     def focus_pending(self) -> None:
         """After re-analysis, select a threat just added by hand."""
-        key = getattr(self, "_pending_select", "")
+        key = self._pending_select
         if key and self.select_key(key):
             self._pending_select = ""
 

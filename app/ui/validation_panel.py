@@ -13,6 +13,7 @@ from app.domain import Project, ValidationMessage
 MSG_ROLE = Qt.ItemDataRole.UserRole + 4
 LEVEL_COLORS = {"error": "#c62828", "warning": "#e65100", "info": "#1565c0"}
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
+MAX_SHOWN = 200  # messages listed (the summary counts all)
 
 
 def run_lint(project: Project) -> list[ValidationMessage]:
@@ -54,6 +55,7 @@ class ValidationPanel(QWidget):
         counts = {"error": 0, "warning": 0, "info": 0}
         for m in self.messages:
             counts[m.level] = counts.get(m.level, 0) + 1
+        for m in self.messages[:MAX_SHOWN]:
             it = QTreeWidgetItem([m.level.capitalize(), m.message, names.get(m.diagram_id, "")])
             it.setForeground(0, QColor(LEVEL_COLORS.get(m.level, "#555555")))
             it.setToolTip(1, f"{m.code}: {m.message}")
@@ -62,8 +64,11 @@ class ValidationPanel(QWidget):
         if not self.messages:
             self.summary.setText("The diagrams have no structural problems.")
         else:
+            more = len(self.messages) - MAX_SHOWN
             self.summary.setText(f"{counts['error']} errors · {counts['warning']} warnings · "
-                                 f"{counts['info']} notes")
+                                 f"{counts['info']} notes"
+                                 + (f" (first {MAX_SHOWN} listed, {more} more)" if more > 0
+                                    else ""))
 
     def _clicked(self, item: QTreeWidgetItem, _col: int = 0) -> None:
         m: ValidationMessage = item.data(0, MSG_ROLE)

@@ -4,6 +4,7 @@ creates one `Workflow`; menus live in workflow_menus."""
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +33,9 @@ class Workflow(QObject):
 
     def __init__(self, win: MainWindow, autosave_ms: int | None = None) -> None:
         super().__init__(win)
+        # Workers (analysis, autosave, lint) run Python too: hand the GIL back to the GUI
+        # thread every millisecond rather than every 5, so painting never waits long.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.001))
         self.win = win
         self.project = win.project
         self.atlas = load_atlas_index()
@@ -47,6 +51,7 @@ class Workflow(QObject):
                                     Qt.DockWidgetArea.RightDockWidgetArea)
         win.tabifyDockWidget(win.history_dock, self.atlas_dock)
         win.history_dock.raise_()
+        self.atlas_dock.visibilityChanged.connect(self.atlas_browser.set_active)
         win.resizeDocks([self.threats_dock], [330], Qt.Orientation.Vertical)
         kwargs = {} if autosave_ms is None else {"delay_ms": autosave_ms}
         self.autosave = Autosaver(self.project, win.path, parent=self, **kwargs)
@@ -61,7 +66,10 @@ class Workflow(QObject):
         self.lint_timer.setInterval(400)
         self.lint_timer.timeout.connect(self.run_lint)
         win.analysis.sig_findings.connect(self.apply_findings)
-        win.bridge.sig_model_changed.connect(self.lint_timer.start)
+        b = win.bridge
+        for sig in (b.sig_element_added, b.sig_element_removed, b.sig_element_changed,
+                    b.sig_diagram_added, b.sig_diagram_removed, b.sig_diagram_renamed):
+            sig.connect(self.lint_timer.start)  # lint depends on the drawing only
         win.bridge.sig_threats_changed.connect(self.threats.detail.refresh)
         win.bridge.sig_project_changed.connect(lambda _f: win._update_title())
         self.threats.sig_reveal.connect(self.reveal)
@@ -90,11 +98,9 @@ class Workflow(QObject):
     def apply_findings(self, findings: list[Finding]) -> None:
         names = self.names()
         self.threats.set_findings(findings, names)
-        if self.atlas_dock.isVisible() or not self.atlas_browser.findings:
-            self.atlas_browser.set_findings(findings, names)
-        else:
-            self.atlas_browser.findings = [f for f in findings if f.atlas]
         self.threats.focus_pending()
+        QTimer.singleShot(0, self.atlas_browser,
+                          lambda: self.atlas_browser.set_findings(findings, names))
 
     def run_lint(self) -> None:
         """Lint a snapshot on a worker; only the newest result is shown."""

@@ -129,7 +129,8 @@ def test_atlas_browser_lists_techniques_and_selects_threats(qtbot) -> None:
     qtbot.waitUntil(lambda: bool(browser.findings), timeout=20000)
     w.workflow.atlas_dock.show()
     w.workflow.atlas_dock.raise_()
-    browser.set_findings(w.analysis.findings, w.workflow.names())
+    qtbot.waitUntil(lambda: browser.active and browser.tree.topLevelItemCount() > 0,
+                    timeout=5000)
     tree = browser.tree
     assert tree.topLevelItemCount() > 0
     top = tree.topLevelItem(0)
