@@ -9,7 +9,7 @@ from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from app.commands import AddElement, Command
-from app.domain import Element, ElementKind, Point, Project, Rect, make_box, make_line
+from app.domain import Diagram, Element, ElementKind, Point, Project, Rect, make_box, make_line
 from app.ui.bridge import ModelBridge
 from app.ui.flow_index import FlowIndex
 from app.ui.items import (
@@ -107,7 +107,7 @@ class DiagramScene(QGraphicsScene):
 
     # -- model → items -------------------------------------------------------------------
     @property
-    def diagram(self):
+    def diagram(self) -> Diagram:
         return self.project.diagram(self.diagram_id)
 
     def rebuild(self) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
 import app
-from app.domain import DomainError, FileError
+from app.domain import DomainError, FileError, Project
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -23,7 +23,8 @@ def _error(win: MainWindow, title: str, err: Exception) -> None:
         QMessageBox.warning(win, title, str(err))
 
 
-def load(path: str | Path):
+def load(path: str | Path) -> Project:
+    """Read a model file (FileError with the reason when it cannot be read)."""
     from app.services.files import load_project
 
     return load_project(path)

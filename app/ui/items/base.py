@@ -94,7 +94,7 @@ class CanvasItem(QGraphicsItem):
             self._bounds = self.compute_bounds()
         return self._bounds
 
-    def itemChange(self, change, value):
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedChange:
             self.geometry_changed()
         return super().itemChange(change, value)
