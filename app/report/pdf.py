@@ -140,6 +140,7 @@ def story(report: Report, ctx: Ctx, paint_icon: IconPainter | None,
     out += back.plan(report, ctx)
     out += back.ruled_out(report, ctx)
     out += back.validation(report, ctx)
+    out += back.descriptions(report, ctx)
     out += back.packs(report, ctx)
     out += back.signoff(report, ctx)
     for view in report.diagrams:  # diagram labels are drawn later; log their glyphs now

@@ -136,11 +136,34 @@ def validation(r: Report, ctx: Ctx) -> list[Flowable]:
             ctx.table(["Level", "Code", "Message", "Where"], rows, [14, 28, 68, 40])]
 
 
+def descriptions(r: Report, ctx: Ctx) -> list[Flowable]:
+    """What each rule's threat means and where to read more, once per rule."""
+    seen: dict[tuple[str, str], list[ThreatRow]] = {}
+    for t in r.threats:
+        if t.applies:
+            seen.setdefault((t.pack, t.rule_id or t.key), []).append(t)
+    rows = []
+    for (pack, rule), items in sorted(seen.items()):
+        first = items[0]
+        text = ctx.m(first.description) if first.description else \
+            '<font color="#9e9e9e">no description</font>'
+        refs = "<br/>".join(ctx.m(x) for x in first.references)
+        if refs:
+            text += f'<br/><font color="#5f6b7d">{refs}</font>'
+        ids = ", ".join(t.ref for t in items[:12]) + (" …" if len(items) > 12 else "")
+        rows.append([f'<font name="TCMono">{ctx.m(rule)}</font><br/>{ctx.m(pack)}',
+                     f"{ctx.m(first.category)}<br/>{len(items)} threat(s): {ids}", text])
+    return [PageBreak(), ctx.heading("Appendix: threat descriptions"),
+            ctx.raw("What each rule's threats mean, with references, once per rule."),
+            ctx.table(["Rule / pack", "Category / threats", "Description and references"],
+                      rows, [20, 28, 72])]
+
+
 def packs(r: Report, ctx: Ctx) -> list[Flowable]:
     rows = [[f'<font name="TCMono">{ctx.m(p.id)}</font>', ctx.m(p.name),
              ctx.m(p.version) or "—", ctx.m(p.source), "yes" if p.enabled else "no (off)",
              str(p.rules)] for p in r.packs]
-    return [PageBreak(), ctx.heading("Appendix: rule packs"),
+    return [ctx.heading("Appendix: rule packs"),
             ctx.raw(ctx.style.text("packs_intro")),
             ctx.table(["Id", "Name", "Version", "Source", "Enabled", "Rules"], rows,
                       [30, 50, 15, 18, 15, 10])]

@@ -39,7 +39,7 @@ TRIAGE = {
     "AIML-001@removed-element": Triage(
         ThreatState.MITIGATED, justification="Old training path, removed in version 1.1."),
 }
-PAGES = (1, 2, 3, 4, 6, 7, 13, 17, 30, 32, 34, 47, 48)
+PAGES = (1, 2, 3, 4, 6, 7, 13, 17, 30, 32, 34, 47, 48, 51)
 
 
 def main() -> int:

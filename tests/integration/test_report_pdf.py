@@ -19,7 +19,7 @@ from tests.integration.test_report_support import ATLAS, PACKS, small_project
 SECTIONS = ("Executive summary", "Scope and assumptions", "Diagrams", "Element inventory",
             "Threat register", "MITRE ATLAS coverage", "Mitigation plan",
             "Not applicable and accepted threats", "Validation messages",
-            "Appendix: rule packs", "Sign-off")
+            "Appendix: threat descriptions", "Appendix: rule packs", "Sign-off")
 
 
 def _render(project, findings=(), messages=()):
@@ -54,7 +54,7 @@ def test_every_section_is_there_with_its_content(small) -> None:
         "Hosted LLM provider", "Merchant", "Scoring API", "Model registry", "Cloud VPC",
         "returns_confidence_scores", "Membership inference against Scoring API",
         "AML.T0024.000", "ML04:2023", "Exfiltration", "Infer Training Data Membership",
-        "applies to model version", "Audit checks",
+        "applies to model version", "Audit checks", "Confidence scores leak membership.",
         "Open threats without an owner 1 check",
         "Not applicable or accepted threats without a justification 1 check",
         "Rule packs switched off tmt-import check",
