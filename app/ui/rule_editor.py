@@ -228,6 +228,10 @@ class RuleEditor(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         if ok:
             self.timer.start()
+        else:
+            self.timer.stop()
+            self.preview.clear()
+            self.preview_label.setText("Preview")
 
     # -- preview -------------------------------------------------------------------------
     def matches(self) -> list[Finding]:

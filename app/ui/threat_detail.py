@@ -101,12 +101,13 @@ class ThreatDetail(QWidget):
         for label, box in (("Likelihood", self.likelihood), ("Impact", self.impact)):
             risk.addWidget(QLabel(label))
             risk.addWidget(box)
-        risk.addWidget(self.severity, 1)
+        risk.addStretch(1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("State", self.state)
         form.addRow("Justification", self.justification)
         form.addRow("Risk", risk)
+        form.addRow("Severity", self.severity)
         form.addRow("Mitigations", self.mitigations)
         form.addRow("", self.new_mitigation)
         form.addRow("Owner", self.owner)
@@ -149,6 +150,10 @@ class ThreatDetail(QWidget):
         if f is None:
             self.header.setText("<i>Select a threat to triage it.</i>")
             self.delete_button.hide()
+            for w in (self.justification, self.owner, self.notes):
+                _set_text(w, "")
+            self.mitigations.clear()
+            self.severity.clear()
             return
         self.delete_button.setVisible(f.origin == "custom")
         self._remember_base(f)
@@ -204,21 +209,29 @@ class ThreatDetail(QWidget):
     def _header_html(self, f: Finding) -> str:
         atlas = self.atlas()
         sev = f.severity
-        bits = [f"<b>{escape(f.title)}</b>",
-                f"<span style='color:{SEVERITY_COLORS[sev]}'>{sev.label}</span> · "
-                f"{escape(f.category or 'Uncategorised')} · {escape(f.rule_id or f.origin)}"]
+        grey = "color:#6b7280"
+        bits = [f"<div style='font-size:11pt; font-weight:600'>{escape(f.title)}</div>",
+                f"<div><span style='color:{SEVERITY_COLORS[sev]}; font-weight:600'>"
+                f"{sev.label}</span> · {escape(f.category or 'Uncategorised')} · "
+                f"<span style='{grey}'>{escape(f.rule_id or f.origin)}"
+                f"{' · ' + escape(f.pack) if f.pack else ''}</span></div>"]
         if f.description:
-            bits.append(escape(f.description))
+            bits.append(f"<p style='margin-top:4px'>{escape(f.description)}</p>")
+        refs = []
         if f.atlas:
             names = [f"{t} {atlas.name(t)}".strip() if atlas else t for t in f.atlas]
-            bits.append("ATLAS: " + escape(", ".join(names)))
+            refs.append("<b>ATLAS</b> " + escape(", ".join(names)))
         if f.owasp:
-            bits.append("OWASP: " + escape(", ".join(f.owasp)))
+            refs.append("<b>OWASP</b> " + escape(", ".join(f.owasp)))
+        if refs:
+            bits.append("<div>" + "<br>".join(refs) + "</div>")
         if f.reasons:
-            bits.append("<i>" + escape("; ".join(f.reasons)) + "</i>")
+            bits.append(f"<div style='{grey}'><i>Why: " + escape("; ".join(f.reasons))
+                        + "</i></div>")
         if f.controls:
-            bits.append("Controls: " + escape("; ".join(f.controls)))
-        return "<br>".join(bits)
+            bits.append(f"<div style='{grey}'>Controls: " + escape("; ".join(f.controls))
+                        + "</div>")
+        return "".join(bits)
 
     # -- editing -------------------------------------------------------------------------
     def _edit(self, hint: str, **changes: object) -> None:

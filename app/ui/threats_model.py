@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -14,16 +15,36 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from app.domain import Finding, Severity, ThreatState
 
 COLUMNS = ("Severity", "State", "Threat", "Category", "Element", "ATLAS", "OWASP", "Rule")
 SEV, STATE, TITLE, CATEGORY, ELEMENT, ATLAS, OWASP, RULE = range(len(COLUMNS))
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_COLORS = {ThreatState.NOT_STARTED: "#9aa0a6", ThreatState.NEEDS_INVESTIGATION: "#f9a825",
+                ThreatState.MITIGATED: "#2e7d32", ThreatState.NOT_APPLICABLE: "#607d8b",
+                ThreatState.ACCEPTED: "#6a1b9a"}
 SEVERITY_COLORS = {Severity.CRITICAL: "#b71c1c", Severity.HIGH: "#e65100",
                    Severity.MEDIUM: "#b8860b", Severity.LOW: "#2e7d32"}
 _Index = QModelIndex | QPersistentModelIndex
+
+
+@lru_cache(maxsize=32)
+def _swatch(color: str, round_: bool = False) -> QIcon:
+    """A small coloured square (severity) or dot (state) shown before the text."""
+    pm = QPixmap(12, 12)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(color))
+    if round_:
+        p.drawEllipse(1, 1, 10, 10)
+    else:
+        p.drawRoundedRect(1, 1, 10, 10, 2, 2)
+    p.end()
+    return QIcon(pm)
 
 
 def element_label(f: Finding, names: Mapping[str, str]) -> str:
@@ -122,11 +143,13 @@ class ThreatsModel(QAbstractTableModel):
             return self._text(f, i, col)
         if role == FINDING_ROLE:
             return f
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == Qt.ItemDataRole.DecorationRole:
             if col == SEV:
-                return QColor(SEVERITY_COLORS[f.severity])
-            if not f.is_open:
-                return QColor("#808080")
+                return _swatch(SEVERITY_COLORS[f.severity])
+            if col == STATE:
+                return _swatch(STATE_COLORS[f.state], round_=True)
+        if role == Qt.ItemDataRole.ForegroundRole and not f.is_open and col != STATE:
+            return QColor("#8a8f98")
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == TITLE:
                 return f.description or f.title
