@@ -307,6 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|" + "---|" * len(kinds))
     print("| incremental update, median ms | "
           + " | ".join(f"{v:.1f}" for v in kinds.values()) + " |")
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    what = "Python, models, packs" + ("" if args.no_pytm else ", pytm")
+    print(f"\n# peak RSS of this whole process ({what}): {rss:.0f} MB")
     return 0
 
 
