@@ -284,3 +284,48 @@ def test_new_from_example_and_import_menus(qtbot, tmp_path: Path) -> None:
     titles = [a.text() for a in file_menu.actions()]
     for t in ("New from &Example", "Open &Recent", "Recover Unsaved &Work", "&Import / Export"):
         assert t in titles
+
+
+def test_reviewer_flow_credit_scoring(qtbot, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Open the example, add an element (threats update live), triage five threats, close
+    without saving, reopen: everything is as it was left."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.catalog.paths import examples_dir
+    from app.commands import AddElements
+    from app.domain import ElementKind, Rect, make_box, make_flow
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]))
+    w = open_window(qtbot, load_project(examples_dir() / "credit-scoring.tc.yaml"))
+    path = tmp_path / "credit.tcm"
+    assert w.save_to(path)  # the first Save As makes it a .tcm; from now on it autosaves
+    panel = w.workflow.threats
+    before = len(panel.model.findings)
+    d = w.project.diagrams[0]
+    api = next(e for e in d if e.type_id == "ai.inference_endpoint")
+    node = make_box(ElementKind.EXTERNAL_ENTITY, "GE.EI", "Partner bank", Rect(-600, 0, 140, 60),
+                    element_id="partner")
+    flow = make_flow("partner", api.id, "bulk scoring", element_id="partner-flow")
+    w.undo.push(AddElements(w.project, d.id, [node, flow]))
+    qtbot.waitUntil(lambda: any("partner-flow" in f.element_ids for f in panel.model.findings),
+                    timeout=20000)
+    assert len(panel.model.findings) > before
+    keys = []
+    for row, state in enumerate(("mitigated", "accepted_risk", "not_applicable",
+                                 "needs_investigation", "mitigated")):
+        panel.table.selectRow(row)
+        keys.append((panel.current_key(), state))
+        panel.detail.state.setCurrentIndex(panel.detail.state.findData(state))
+        QTest.keyClicks(panel.detail.justification, f"reviewed {row}")
+    w.ask_before_close = True
+    w.close()
+    assert not asked  # every edit was already in the file: nothing to ask about
+    again = open_window(qtbot, load_project(path), path)
+    assert again.project.find_element("partner") is not None
+    for i, (key, state) in enumerate(keys):
+        t = again.project.triage[key]
+        assert t.state.value == state and t.justification == f"reviewed {i}"
+    shown = {f.key: f.state.value for f in again.workflow.threats.model.findings}
+    assert all(shown[k] == s for k, s in keys)
