@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QUndoView, QWidget
 
@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
 
         self.workflow = Workflow(self)
         self.analysis.schedule()
+        QTimer.singleShot(0, window_ops.settle_gc)  # once shown: see window_ops.settle_gc
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -331,4 +332,5 @@ class MainWindow(QMainWindow):
         self.workflow.shutdown()
         self.analysis.shutdown()
         self.bridge.detach()
+        window_ops.release_gc()
         event.accept()

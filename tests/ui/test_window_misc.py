@@ -120,3 +120,18 @@ def test_keyboard_and_mouse_reference_lists_gestures_and_shortcuts(window):
     assert ("Auto-Layout", "Ctrl+L") in rows
     assert any(what == "Undo" and "Ctrl+Z" in keys for what, keys in rows)
     window._shortcuts_dialog.close()
+
+
+def test_open_model_is_moved_out_of_the_cyclic_collector(qtbot):
+    import gc
+
+    from app.ui.main_window import MainWindow
+    from tests.ui.conftest import sample_project
+
+    w = MainWindow(sample_project(), analyze=None)
+    w.ask_before_close = False
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=2000)
+    w.close()
+    assert gc.get_freeze_count() == 0
