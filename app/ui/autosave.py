@@ -96,6 +96,12 @@ class Autosaver(QObject):
         self.target, self.is_recovery = target, recovery
         self._submit(self._switch_store, target, recovery, old_recovery)
 
+    def adopt(self, recovery_file: Path) -> None:
+        """Keep autosaving into a recovery file this window was recovered from."""
+        self.timer.stop()
+        self.target, self.is_recovery = Path(recovery_file), True
+        self._submit(self._switch_store, self.target, True, None)
+
     def _switch_store(self, target: Path, recovery: bool, old_recovery: Path | None) -> None:
         """Worker: close the old file; open a `.tcm` now (a recovery file is created by the
         first write, so an untouched window leaves nothing behind)."""

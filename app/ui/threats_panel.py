@@ -158,6 +158,7 @@ class ThreatsPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         self.follow = QCheckBox("Selected elements only")
         self.follow.setToolTip("Show only threats of the elements selected on the canvas")
+        self.follow.setChecked(True)
         self.add_button = QPushButton("Add threat…")
         self.add_button.setToolTip("Add a custom threat to the selected elements")
         self.add_button.clicked.connect(self.add_custom_dialog)

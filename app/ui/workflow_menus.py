@@ -67,9 +67,29 @@ def import_file(win: MainWindow, path: str | Path) -> MainWindow | None:
     return win.new_window(project, None)
 
 
+def open_recovery_targets() -> set[Path]:
+    """Recovery files that windows of this process are writing."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main_window import MainWindow
+
+    out = set()
+    for w in QApplication.topLevelWidgets():
+        wf = getattr(w, "workflow", None) if isinstance(w, MainWindow) else None
+        if wf is not None and wf.autosave.is_recovery and wf.autosave.target is not None:
+            out.add(wf.autosave.target)
+    return out
+
+
 def recover(win: MainWindow, path: Path) -> MainWindow | None:
-    """Open a recovery file as untitled work (it keeps autosaving to the same file)."""
-    return import_file(win, path)
+    """Open a recovery file as untitled work; it keeps autosaving into that same file."""
+    if Path(path) in open_recovery_targets():
+        win.statusBar().showMessage("That work is open in another window", 5000)
+        return None
+    new = import_file(win, path)
+    if new is not None:
+        new.workflow.autosave.adopt(Path(path))
+    return new
 
 
 def export_yaml(win: MainWindow, path: str | Path) -> bool:
@@ -140,9 +160,9 @@ def build_workflow_menus(win: MainWindow, wf: Workflow) -> None:
         from app.ui.autosave import recovery_files
 
         recover_menu.clear()
-        own = wf.autosave.target
+        busy = open_recovery_targets()
         for p in recovery_files():
-            if p == own:
+            if p in busy:
                 continue
             recover_menu.addAction(p.stem, lambda p=p: recover(win, p))
         if recover_menu.isEmpty():

@@ -3,6 +3,7 @@ validation clicks, project properties, files and autosave (pytest-qt, real widge
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -329,3 +330,45 @@ def test_reviewer_flow_credit_scoring(qtbot, tmp_path: Path,
         assert t.state.value == state and t.justification == f"reviewed {i}"
     shown = {f.key: f.state.value for f in again.workflow.threats.model.findings}
     assert all(shown[k] == s for k, s in keys)
+
+
+def test_import_tm7_pdf_export_and_recover_menu(qtbot, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.autosave import recovery_files
+    from app.ui.workflow_menus import export_report, import_file, recover
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    w = open_window(qtbot)
+    tm7 = Path(__file__).resolve().parents[1] / "data" / "tm7" / "minimal.tm7"
+    imported = import_file(w, tm7)
+    assert imported is not None and imported.path is None and imported.project.diagrams
+    imported.ask_before_close = False
+    qtbot.addWidget(imported)
+    w.ask_before_close = True
+    assert import_file(w, tm7.with_name("not_xml.tm7")) is None
+    assert len(shown) == 1 and "not_xml.tm7" in shown[0]
+    w.ask_before_close = False
+    pdf = tmp_path / "report.pdf"
+    assert export_report(w, "pdf", pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    # an untitled window's edits go to a recovery file, which the Recover menu reopens
+    w.project.set_info("owner", "erin")
+    w.workflow.autosave.flush()
+    rec = w.workflow.autosave.target
+    assert rec in recovery_files()
+    assert recover(w, rec) is None  # that work is open right here
+    left = rec.with_name("left-by-a-crash.tcm")  # as a killed session leaves it
+    shutil.copyfile(rec, left)
+    back = recover(w, left)
+    assert back is not None and back.project.owner == "erin" and back.path is None
+    back.ask_before_close = False
+    qtbot.addWidget(back)
+    back.project.set_info("owner", "frank")  # the two windows are independent
+    back.workflow.autosave.flush()
+    assert w.project.owner == "erin" and load_project(left).owner == "frank"
+    assert load_project(rec).owner == "erin"
+    back.close()
+    assert not left.exists()  # closed normally: the recovered work is in the window's hands
