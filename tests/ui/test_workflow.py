@@ -372,3 +372,37 @@ def test_import_tm7_pdf_export_and_recover_menu(qtbot, tmp_path: Path,
     assert load_project(rec).owner == "erin"
     back.close()
     assert not left.exists()  # closed normally: the recovered work is in the window's hands
+
+
+def test_typing_never_waits_for_a_slow_autosave(qtbot, tcm: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from app.store import ProjectStore
+
+    real_apply = ProjectStore.apply
+    writes: list[float] = []
+
+    def slow_apply(self, project, events=()):  # type: ignore[no-untyped-def]
+        time.sleep(0.25)  # a slow disk
+        real_apply(self, project, events)
+        writes.append(time.monotonic())
+
+    monkeypatch.setattr(ProjectStore, "apply", slow_apply)
+    w = open_window(qtbot, load_project(tcm), tcm)
+    panel = w.workflow.threats
+    panel.table.selectRow(0)
+    key = panel.current_key()
+    box = panel.detail.justification
+    box.setFocus()
+    slowest = 0.0
+    for ch in "still typing":
+        t0 = time.monotonic()
+        QTest.keyClicks(box, ch)
+        slowest = max(slowest, time.monotonic() - t0)
+        qtbot.wait(45)  # longer than the (test) autosave delay: writes overlap the typing
+    typing_end = time.monotonic()
+    assert writes and writes[0] < typing_end  # slow writes ran while the user typed
+    assert slowest < 0.05, f"a keystroke waited {slowest * 1000:.0f} ms"
+    assert w.workflow.autosave.flush()
+    assert load_project(tcm).triage[key].justification == "still typing"
