@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from app.catalog.paths import examples_dir
 from app.domain import ThreatState
 from app.services.files import load_project, save_project
@@ -105,18 +107,16 @@ def test_killed_window_loses_nothing_in_its_tcm(tmp_path: Path) -> None:
     assert time.monotonic() - started < 90
 
 
-def test_killed_untitled_window_leaves_a_recovery_file(tmp_path: Path) -> None:
+def test_killed_untitled_window_leaves_a_recovery_file(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from app.ui.autosave import recovery_files
 
     src = examples_dir() / "credit-scoring.tc.yaml"
     data = tmp_path / "data"
     info = run_and_kill(src, None, data)
     assert info["delay"] < 2.0
-    os.environ["THREATCANVAS_DATA_DIR"] = str(data)
-    try:
-        found = recovery_files()
-    finally:
-        del os.environ["THREATCANVAS_DATA_DIR"]
+    monkeypatch.setenv("THREATCANVAS_DATA_DIR", str(data))
+    found = recovery_files()
     assert [p.name for p in found] == [f"{info['id']}.tcm"]
     recovered = load_project(found[0])
     check(recovered, info)
