@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+)
 
 from app.commands import (
     AddElements,
@@ -83,9 +91,15 @@ def duplicate(scene: DiagramScene) -> list[str]:
     return _paste_elements(scene, els, PASTE_STEP, "Duplicate") if els else []
 
 
+def typing_elsewhere() -> bool:
+    """True when keyboard focus is in a field (Delete then belongs to that field)."""
+    w = QApplication.focusWidget()
+    return isinstance(w, QLineEdit | QTextEdit | QPlainTextEdit | QAbstractSpinBox | QComboBox)
+
+
 def delete(scene: DiagramScene) -> None:
     ids = scene.selected_ids()
-    if ids:
+    if ids and not typing_elsewhere():
         scene.push(RemoveElements(scene.project, scene.diagram_id, ids))
 
 

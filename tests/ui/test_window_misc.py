@@ -135,3 +135,18 @@ def test_open_model_is_moved_out_of_the_cyclic_collector(qtbot):
     qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=2000)
     w.close()
     assert gc.get_freeze_count() == 0
+
+
+def test_delete_key_in_a_properties_field_does_not_delete_elements(window):
+    from PySide6.QtWidgets import QComboBox
+
+    sc = window.current_scene()
+    sc.select_ids(["p"])
+    combo = next(w for w in window.properties.findChildren(QComboBox)
+                 if w.objectName().startswith("prop:"))
+    combo.setFocus()
+    window.actions_by_name["delete"].trigger()
+    assert "p" in window.project.diagram("d-main")
+    window.current_view().setFocus()
+    window.actions_by_name["delete"].trigger()
+    assert "p" not in window.project.diagram("d-main")
