@@ -211,7 +211,10 @@ def start(scene: DiagramScene, event: QGraphicsSceneMouseEvent) -> Interaction |
         if part.kind == "end":
             return ReconnectInteraction(scene, event, item, part.end)
         if part.kind in ("waypoint", "segment"):
-            return WaypointInteraction(scene, event, item, part.index, part.kind == "segment")
+            if part.kind == "segment":
+                return WaypointInteraction(scene, event, item,
+                                           item.waypoint_insert_index(part.index), True)
+            return WaypointInteraction(scene, event, item, part.index, False)
     if isinstance(item, BoundaryLineItem) and part.kind == "point":
         return LinePointInteraction(scene, event, item, part.index)
     toggle = event.modifiers() & (Qt.KeyboardModifier.ControlModifier

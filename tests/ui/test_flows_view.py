@@ -189,3 +189,23 @@ def test_escape_also_leaves_presentation_mode(window):
     assert window.presenting
     QTest.keyClick(window.current_view(), Qt.Key.Key_Escape)
     assert not window.presenting and window.palette_dock.isVisible()
+
+
+def test_orthogonal_flow_gets_a_bend_from_a_segment_drag(window):
+    view = window.current_view()
+    sc = view.canvas
+    d = window.project.diagram("d-main")
+    sc.push(Connect(window.project, "d-main", make_flow("p", "s", "features",
+                                                         element_id="f3")))
+    sc.select_ids(["f3"])
+    window.actions_by_name["orthogonal"].trigger()
+    item = sc.element_items["f3"]
+    mids = item.segment_handles()
+    assert len(mids) >= 3
+    m = mids[1]  # the vertical middle segment of the Z route
+    drag(view, vp(view, m.x(), m.y()), vp(view, m.x() + 40, m.y()))
+    wps = d.get("f3").waypoints
+    assert len(wps) == 1 and abs(wps[0].x - (m.x() + 40)) <= 10
+    pts = item.points()
+    for a, b in pairwise(pts):
+        assert abs(a.x() - b.x()) < 1e-6 or abs(a.y() - b.y()) < 1e-6

@@ -137,12 +137,22 @@ class FlowItem(CanvasItem):
         return QPointF(r.right() + 2, r.top())
 
     def segment_handles(self) -> list[QPointF]:
-        """Midpoints of straight segments, dragged to insert a new waypoint."""
-        if self.element.routing == "orthogonal":
-            return []
+        """Midpoints of the drawn segments, dragged to insert a new bend point."""
         pts = self._pts
         return [QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
                 for a, b in pairwise(pts)]
+
+    def waypoint_insert_index(self, segment: int) -> int:
+        """Where in the waypoint list a bend dragged out of drawn segment `segment` goes:
+        after every waypoint the route passes before that segment."""
+        wps = self.waypoints()
+        count = 0
+        for w in wps:
+            at = next((i for i, p in enumerate(self._pts)
+                       if abs(p.x() - w.x()) < 0.5 and abs(p.y() - w.y()) < 0.5), None)
+            if at is not None and at <= segment:
+                count += 1
+        return count
 
     def hit_part(self, scene_pos: QPointF) -> Part:
         br = self.badge_rect()
