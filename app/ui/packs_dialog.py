@@ -77,6 +77,8 @@ class PacksDialog(QDialog):
         self.project = project
         self.undo = undo
         self.packs = QListWidget()
+        self.packs.setWordWrap(True)
+        self.packs.setSpacing(2)
         self.rules = QTreeWidget()
         self.rules.setHeaderLabels(["Rule", "Title", "Category", "Scope"])
         self.rules.setRootIsDecorated(False)
