@@ -17,7 +17,7 @@ from app.engine.predicates import AllP, AtomP, Ctx, NotP, Pred
 
 #: runner(ctx, ids, key_suffix, diagram_id) -> Finding | None
 Runner = Callable[[Ctx, tuple[str, ...], str, str], Finding | None]
-Candidate = tuple[tuple[str, str, str] | None, Runner]
+Candidate = tuple[tuple[str, str, str] | None, Callable[[Ctx], bool] | None, Runner]
 _ALWAYS = {"element": "applies to every element", "interaction": "applies to every flow"}
 
 
@@ -52,17 +52,6 @@ def _title_fn(t: ThreatType) -> Callable[[Ctx], str]:
     return title
 
 
-def _remover_text(r: AtomP, ctx: Ctx) -> str:
-    key = ("remove", r.key_pos[0])
-    text = ctx.memo.get(key)  # type: ignore[call-overload]
-    if text is None:
-        e = r.subject(ctx)
-        name = (e.name or e.id) if e is not None else r.atom.role
-        text = f"set {r.atom.prop} = {r.atom.arg} on '{name}' (removes this threat)"
-        ctx.memo[key] = text  # type: ignore[index]
-    return text
-
-
 PlanStep = tuple[tuple[str, bool], AtomP | None, bool, Callable[[Ctx, list[str]], None] | None]
 
 
@@ -84,12 +73,13 @@ def _explain_plan(include: Pred | None) -> tuple[PlanStep, ...] | None:
 
 def make_runner(t: ThreatType) -> Runner:
     """The rule as one closure: test, explain, downgrade, and build the finding."""
-    test = t.test.test if t.test is not None else None
     exclude = t.exclude.test if t.exclude is not None else None
     explain = t.include.explain if t.include is not None else None
     plan = _explain_plan(t.include)
     always = _ALWAYS[t.scope]
-    removers = tuple((r.fn, r) for r in t.removers)
+    removers = tuple((r.fn, ("remove", r.key_pos[0]), r.subject,
+                      f"set {r.atom.prop} = {r.atom.arg} on '",
+                      "' (removes this threat)") for r in t.removers)
     controls = tuple((c.when.test, c.likelihood, c.impact, c.applied_text, c.text)
                      for c in t.controls)
     base_l, base_i = t.likelihood, t.impact
@@ -100,8 +90,7 @@ def make_runner(t: ThreatType) -> Runner:
     title = _title_fn(t)
 
     def run(ctx: Ctx, ids: tuple[str, ...], id_text: str, diagram_id: str) -> Finding | None:
-        if test is not None and not test(ctx):
-            return None
+        # The caller has checked the gates and `test` (the include minus its gates).
         if exclude is not None and exclude(ctx):
             return None
         reasons: list[str] = []
@@ -121,9 +110,14 @@ def make_runner(t: ThreatType) -> Runner:
             reasons.append(always)
         lik, imp = base_l, base_i
         found: list[str] = []
-        for fn, r in removers:
+        for fn, key, subject, pre, post in removers:
             if not fn(ctx):
-                found.append(_remover_text(r, ctx))
+                text = ctx.memo.get(key)  # type: ignore[call-overload]
+                if text is None:
+                    e = subject(ctx)
+                    text = pre + (e.name or e.id) + post  # type: ignore[union-attr]
+                    ctx.memo[key] = text  # type: ignore[index]
+                found.append(text)
         for when, dl, di, applied, text in controls:
             if when(ctx):
                 lik += dl
@@ -148,6 +142,8 @@ def evaluate(t: ThreatType, ctx: Ctx, ids: tuple[str, ...], diagram_id: str) -> 
     pg = t.pgate
     if pg is not None and getattr(ctx, "p_" + pg[0]).get(pg[1]) != pg[2]:
         return None
+    if t.test is not None and not t.test.test(ctx):
+        return None
     return make_runner(t)(ctx, ids, ",".join(ids), diagram_id)
 
 
@@ -167,7 +163,7 @@ class RuleIndex:
     def for_node(self, anc: frozenset[str]) -> list[Candidate]:
         c = self._node_cache.get(anc)
         if c is None:
-            c = [(t.pgate, run) for t, run in self.element_rules
+            c = [(t.pgate, _test(t), run) for t, run in self.element_rules
                  if "element" not in t.gates or not t.gates["element"].isdisjoint(anc)]
             self._node_cache[anc] = c
         return c
@@ -177,10 +173,14 @@ class RuleIndex:
         key = (fa, sa, ta)
         c = self._flow_cache.get(key)
         if c is None:
-            c = [(t.pgate, run) for t, run in self.flow_rules if _passes(t, "flow", fa)
+            c = [(t.pgate, _test(t), run) for t, run in self.flow_rules if _passes(t, "flow", fa)
                  and _passes(t, "source", sa) and _passes(t, "target", ta)]
             self._flow_cache[key] = c
         return c
+
+
+def _test(t: ThreatType) -> Callable[[Ctx], bool] | None:
+    return t.test.test if t.test is not None else None
 
 
 def _passes(t: ThreatType, role: str, anc: frozenset[str]) -> bool:
@@ -202,8 +202,10 @@ def subject_findings(rules: RuleIndex, facts: ModelFacts, eid: str) -> list[Find
         ids: tuple[str, ...] = (eid,)
         props = ctx.p_element
         diagram_id = facts.diagram_of[eid]
-        for pg, run in cands:
+        for pg, test, run in cands:
             if pg is not None and props.get(pg[1]) != pg[2]:
+                continue
+            if test is not None and not test(ctx):
                 continue
             f = run(ctx, ids, eid, diagram_id)
             if f is not None:
@@ -221,8 +223,10 @@ def subject_findings(rules: RuleIndex, facts: ModelFacts, eid: str) -> list[Find
         id_text = ",".join(ids)
         by_role = {"flow": ctx.p_flow, "source": ctx.p_source, "target": ctx.p_target}
         diagram_id = facts.diagram_of[eid]
-        for pg, run in cands:
+        for pg, test, run in cands:
             if pg is not None and by_role[pg[0]].get(pg[1]) != pg[2]:
+                continue
+            if test is not None and not test(ctx):
                 continue
             f = run(ctx, ids, id_text, diagram_id)
             if f is not None:
