@@ -12,6 +12,7 @@ from app.ui.items.base import CanvasItem, Part, box_handles, near
 CORNERS = (0, 2, 4, 6)  # indices into box_handles used to resize nodes
 CENTER = Qt.AlignmentFlag.AlignCenter
 LABEL_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+BREAK_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWrapAnywhere
 ANNOTATION_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 
 
@@ -185,7 +186,7 @@ class NodeItem(CanvasItem):
         if self._label_key != key:
             self._label_key = key
             self._label = self._layout_label(sc, rect, show_icon, show_sub)
-        icon, font, name_rect, text, small, sub_rect, subtitle = self._label
+        icon, font, name_rect, text, small, sub_rect, subtitle, flags = self._label
         if icon is not None:
             scale = painter.worldTransform().m11() * painter.device().devicePixelRatioF()
             pm = sc.library.pixmap(self.element.type_id, kind, round(icon.width() * scale))
@@ -193,53 +194,65 @@ class NodeItem(CanvasItem):
                 painter.drawPixmap(icon, pm, QRectF(pm.rect()))
         painter.setFont(font)
         painter.setPen(t.text)
-        painter.drawText(name_rect, ANNOTATION_FLAGS if kind is ElementKind.ANNOTATION
-                         else LABEL_FLAGS, text)
+        painter.drawText(name_rect, flags, text)
         if subtitle:
             painter.setFont(small)
             painter.setPen(t.muted_text)
             painter.drawText(sub_rect, CENTER, subtitle)
 
     def _layout_label(self, sc, rect: QRectF, show_icon: bool, show_sub: bool) -> tuple:
-        """Where the icon, name and stencil subtitle go, computed once per size and text."""
+        """Where the icon, name and stencil subtitle go, computed once per size and text.
+        The name keeps its words whole if it can: a slightly smaller font first, then
+        without the icon, then breaking a long word; eliding only as a last resort."""
         t = sc.theme
         kind = self.element.kind
-        inner = rect.adjusted(8, 4, -8, -4)
+        base = rect.adjusted(8, 4, -8, -4)
         if kind is ElementKind.DATA_STORE:
-            inner.setLeft(rect.left() + 16)
-        icon = None
+            base.setLeft(rect.left() + 16)
         icon_size = min(22.0, rect.height() - 12) * t.label_scale
-        if show_icon and rect.width() >= 90 and icon_size >= 12 and \
-                sc.library.renderer(self.element.type_id, kind) is not None:
-            icon = QRectF(inner.left(), rect.center().y() - icon_size / 2, icon_size, icon_size)
-            inner.setLeft(icon.right() + 6)
+        can_icon = show_icon and rect.width() >= 90 and icon_size >= 12 and \
+            sc.library.renderer(self.element.type_id, kind) is not None
         if kind is ElementKind.ANNOTATION:
-            return (None, t.font(8.5), inner, self.element.name or self.element.notes, None,
-                    None, "")
+            return (None, t.font(8.5), base, self.element.name or self.element.notes, None,
+                    None, "", ANNOTATION_FLAGS)
         name = self.element.name or "(unnamed)"
         subtitle = ""
         if show_sub and rect.height() >= 48:
             st = sc.library.for_element(self.element.type_id, kind)
             if st is not None and st.id != kind.generic_type:
                 subtitle = st.name
-        font = t.font(9.0, bold=True)
-        fm = QFontMetricsF(font)
-        sub_h = fm.height() * 0.9 if subtitle else 0.0
-        name_rect = inner.adjusted(0, 0, 0, -sub_h)
-        text = name
-        # Shrink the font a little until the name fits; elide only as a last resort.
-        for step in (1.0, 0.92, 0.84, 0.76, 0.68):
-            font = t.font(9.0 * step, bold=True)
-            fm = QFontMetricsF(font)
-            bound = fm.boundingRect(name_rect, int(LABEL_FLAGS), name)
-            if bound.height() <= name_rect.height() + 0.5 and \
-                    bound.width() <= name_rect.width() + 0.5:
-                break
-        else:
-            text = fm.elidedText(name, Qt.TextElideMode.ElideRight, name_rect.width())
+        sub_h = QFontMetricsF(t.font(9.0, bold=True)).height() * 0.9 if subtitle else 0.0
+        attempts = [True, False] if can_icon else [False]
+        for with_icon in attempts:
+            inner = QRectF(base)
+            icon = None
+            if with_icon:
+                icon = QRectF(inner.left(), rect.center().y() - icon_size / 2, icon_size,
+                              icon_size)
+                inner.setLeft(icon.right() + 6)
+            name_rect = inner.adjusted(0, 0, 0, -sub_h)
+            for step in (1.0, 0.92, 0.84, 0.76, 0.68):
+                font = t.font(9.0 * step, bold=True)
+                fm = QFontMetricsF(font)
+                bound = fm.boundingRect(name_rect, int(LABEL_FLAGS), name)
+                if bound.height() <= name_rect.height() + 0.5 and \
+                        bound.width() <= name_rect.width() + 0.5:
+                    return self._label_parts(t, icon, font, name_rect, name, inner, sub_h,
+                                             subtitle, LABEL_FLAGS)
+        bound = fm.boundingRect(name_rect, int(BREAK_FLAGS), name)
+        if bound.height() <= name_rect.height() + 0.5:  # a long word: break, do not cut
+            return self._label_parts(t, icon, font, name_rect, name, inner, sub_h, subtitle,
+                                     BREAK_FLAGS)
+        text = fm.elidedText(name, Qt.TextElideMode.ElideRight, name_rect.width())
+        return self._label_parts(t, icon, font, name_rect, text, inner, sub_h, subtitle,
+                                 LABEL_FLAGS)
+
+    @staticmethod
+    def _label_parts(t, icon, font, name_rect, text, inner, sub_h, subtitle,
+                     flags) -> tuple:
         small = t.font(7.5)
         sub_rect = QRectF(inner.left(), inner.bottom() - sub_h, inner.width(), sub_h)
         if subtitle:
             subtitle = QFontMetricsF(small).elidedText(subtitle, Qt.TextElideMode.ElideRight,
                                                        inner.width())
-        return icon, font, name_rect, text, small, sub_rect, subtitle
+        return icon, font, name_rect, text, small, sub_rect, subtitle, flags
