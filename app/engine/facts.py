@@ -47,6 +47,7 @@ class ModelFacts:
         self.defaults: Defaults = defaults or {}
         self._ancestors: dict[tuple[str, ElementKind], frozenset[str]] = {}
         self._norms: dict[tuple[type, PropertyValue], str | None] = {}
+        self._type_defaults: dict[str, dict[str, str]] = {}
         self.load(snapshot)
 
     # -- building ----------------------------------------------------------------------
@@ -87,18 +88,24 @@ class ModelFacts:
     def index_element(self, e: Element) -> None:
         """Cache the element's ancestor types and normalised properties (with defaults)."""
         self.anc[e.id] = self.ancestors(e)
-        d = self.defaults.get(e.type_id)
-        merged = {**d, **e.properties} if d else e.properties
+        own = self._normalised(e.properties)
+        d = self._type_defaults.get(e.type_id)
+        if d is None:
+            d = self._type_defaults[e.type_id] = self._normalised(
+                self.defaults.get(e.type_id) or {})
+        self.nprops[e.id] = {**d, **own} if d else own
+
+    def _normalised(self, props: Mapping[str, PropertyValue]) -> dict[str, str]:
         cache = self._norms
         out: dict[str, str] = {}
-        for k, v in merged.items():
+        for k, v in props.items():
             key = (v.__class__, v)  # the class keeps True apart from 1
             n = cache.get(key)
             if n is None:
                 n = cache[key] = norm(v)  # type: ignore[assignment]
             if n is not None:
                 out[k] = n
-        self.nprops[e.id] = out
+        return out
 
     def forget_element(self, eid: str) -> None:
         self.anc.pop(eid, None)
