@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
 
 from app.commands import PutRulePack
 from app.domain import DomainError, FileError, Finding, Project
+from app.ui.custom_threat import STRIDE
 from app.ui.undo import UndoController
 
 CUSTOM_PACK = "custom"
-STRIDE = ("Spoofing", "Tampering", "Repudiation", "Information Disclosure",
-          "Denial of Service", "Elevation of Privilege")
 
 
 def custom_pack(project: Project) -> dict[str, Any]:

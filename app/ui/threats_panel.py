@@ -10,18 +10,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -40,6 +35,7 @@ from app.domain import (
     threat_key,
 )
 from app.domain.atlas import AtlasCatalog
+from app.ui.custom_threat import STRIDE, CustomThreatDialog
 from app.ui.threat_detail import ThreatDetail
 from app.ui.threats_model import (
     ELEMENT,
@@ -50,8 +46,6 @@ from app.ui.threats_model import (
 )
 from app.ui.undo import UndoController
 
-STRIDE = ("Spoofing", "Tampering", "Repudiation", "Information Disclosure",
-          "Denial of Service", "Elevation of Privilege")
 ALL = ""
 _OPEN = frozenset(s for s in ThreatState if s.is_open)
 _SEV_BY_SCORE = {lk * im: severity_for(lk, im) for lk in range(1, 6) for im in range(1, 6)}
@@ -78,37 +72,6 @@ def _refill(box: QComboBox, first: str, values: Sequence[tuple[str, str]]) -> No
     i = box.findData(keep)
     box.setCurrentIndex(max(0, i))
     box.blockSignals(False)
-
-
-class CustomThreatDialog(QDialog):
-    """Title, category, description and risk of a threat added by hand."""
-
-    def __init__(self, parent: QWidget | None, element_names: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Add custom threat")
-        self.title = QLineEdit()
-        self.category = QComboBox()
-        self.category.setEditable(True)
-        self.category.addItems(STRIDE)
-        self.description = QPlainTextEdit()
-        self.likelihood = QSpinBox()
-        self.impact = QSpinBox()
-        for box in (self.likelihood, self.impact):
-            box.setRange(1, 5)
-            box.setValue(3)
-        form = QFormLayout(self)
-        form.addRow("Concerns", QLabel(element_names or "the whole model"))
-        form.addRow("Title", self.title)
-        form.addRow("Category", self.category)
-        form.addRow("Description", self.description)
-        form.addRow("Likelihood", self.likelihood)
-        form.addRow("Impact", self.impact)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.buttons = buttons
 
 
 class ThreatsPanel(QWidget):
