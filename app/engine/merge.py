@@ -73,7 +73,7 @@ def finish(engine: Iterable[Finding], snapshot: ProjectSnapshot,
 
     A stored threat with the key of an engine finding (e.g. a TMT threat instance that our
     run of the same TMT rule reproduces) is shown once, where the engine put it: the stored
-    text and origin, with the engine's reasons and controls."""
+    text, with the engine's reasons and controls (origin "engine": it still applies)."""
     triage = snapshot.triage
     records = snapshot.threats
     out = list(engine)
@@ -83,8 +83,8 @@ def finish(engine: Iterable[Finding], snapshot: ProjectSnapshot,
             if rec is not None:
                 out[i] = dataclasses.replace(
                     record_finding(rec), reasons=f.reasons, controls=f.controls,
-                    atlas_mitigations=f.atlas_mitigations or (),
-                    mitigations=f.mitigations, references=f.references)
+                    atlas_mitigations=f.atlas_mitigations, mitigations=f.mitigations,
+                    references=f.references, path=f.path, origin="engine")
     seen = {f.key for f in out} if (triage or records) else set()
     if triage:
         out = [apply_triage(f, triage.get(f.key)) for f in out]

@@ -45,10 +45,12 @@ def test_engine_reproduces_tmt_generated_threats(shared_dir: Path, analyzer) -> 
         both += len(live & engine)
         if live == engine:
             exact.append(path.name)
-        # Imported threats the engine also finds are shown once, with the engine's reasons.
+        # Imported threats the engine also finds are shown once, with the stored text and
+        # the engine's reasons.
         for f in findings:
             if f.key in live & engine:
-                assert f.origin == "imported" and f.reasons
+                assert f.origin == "engine" and f.reasons
+                assert f.title == project.threats[f.key].title
     assert total > 400
     assert both == total, f"{both} of {total}"  # measured: 514 of 514
     assert "OWASP__threat-dragon__Sample_Threat_Model.tm7" in exact
