@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget
 from shiboken6 import isValid
 
 from app.domain import Finding, ValidationMessage
@@ -54,7 +53,12 @@ class Workflow(QObject):
         self.atlas_dock.visibilityChanged.connect(self.atlas_browser.set_active)
         win.resizeDocks([self.threats_dock], [330], Qt.Orientation.Vertical)
         kwargs = {} if autosave_ms is None else {"delay_ms": autosave_ms}
-        self.autosave = Autosaver(self.project, win.path, parent=self, **kwargs)
+        path = win.path
+        if path is not None and _autosaved_elsewhere(Path(path), win):
+            path = None  # two windows must never write one file: this one keeps a recovery
+            win.statusBar().showMessage(f"{Path(win.path).name} is also open in another "
+                                        "window: use Save As to keep this copy", 15000)
+        self.autosave = Autosaver(self.project, path, parent=self, **kwargs)
         self.autosave.sig_saved.connect(self._autosaved)
         self.autosave.sig_failed.connect(win.show_message)
         self._lint_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lint")
@@ -197,5 +201,14 @@ class Workflow(QObject):
         self._lint_pool.shutdown(wait=True)
 
 
-def dock_toggles(workflow: Workflow) -> list[QDockWidget]:
-    return [workflow.threats_dock, workflow.validation_dock, workflow.atlas_dock]
+def _autosaved_elsewhere(path: Path, win: MainWindow) -> bool:
+    """True when another window of this process autosaves into `path`."""
+    from PySide6.QtWidgets import QApplication
+
+    for w in QApplication.topLevelWidgets():
+        wf = getattr(w, "workflow", None)
+        if w is not win and isinstance(wf, Workflow) and not wf.autosave.is_recovery \
+                and wf.autosave.target is not None \
+                and wf.autosave.target.resolve() == path.resolve():
+            return True
+    return False

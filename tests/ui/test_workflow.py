@@ -406,3 +406,15 @@ def test_typing_never_waits_for_a_slow_autosave(qtbot, tcm: Path,
     assert slowest < 0.05, f"a keystroke waited {slowest * 1000:.0f} ms"
     assert w.workflow.autosave.flush()
     assert load_project(tcm).triage[key].justification == "still typing"
+
+
+def test_one_tcm_in_two_windows_is_written_by_one_only(qtbot, tcm: Path) -> None:
+    first = open_window(qtbot, load_project(tcm), tcm)
+    second = open_window(qtbot, load_project(tcm), tcm)
+    assert not first.workflow.autosave.is_recovery
+    assert second.workflow.autosave.is_recovery  # its edits go to a recovery file
+    second.project.set_info("owner", "mallory")
+    second.workflow.autosave.flush()
+    first.project.set_info("owner", "olga")
+    first.workflow.autosave.flush()
+    assert load_project(tcm).owner == "olga"
