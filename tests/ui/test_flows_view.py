@@ -209,3 +209,27 @@ def test_orthogonal_flow_gets_a_bend_from_a_segment_drag(window):
     pts = item.points()
     for a, b in pairwise(pts):
         assert abs(a.x() - b.x()) < 1e-6 or abs(a.y() - b.y()) < 1e-6
+
+
+def test_properties_notes_type_and_routing_editors(window):
+    from PySide6.QtWidgets import QComboBox, QPlainTextEdit
+
+    sc = window.current_scene()
+    d = window.project.diagram("d-main")
+    sc.select_ids(["s"])
+    notes = window.properties.findChild(QPlainTextEdit, "notesEditor")
+    notes.setFocus()
+    QTest.keyClicks(notes, "PII")
+    assert d.get("s").notes == "PII" and len(window.undo.labels()) == 1  # typing merges
+    types = window.properties.findChild(QComboBox, "typeEditor")
+    i = types.findData("ai.feature_store")
+    assert i >= 0
+    types.setCurrentIndex(i)
+    assert d.get("s").type_id == "ai.feature_store"
+    assert window.undo.labels()[-1] == "Change type"
+    sc.select_ids(["f1"])
+    routing = window.properties.findChild(QComboBox, "routingEditor")
+    routing.setCurrentText("orthogonal")
+    assert d.get("f1").routing == "orthogonal"
+    window.undo.undo()
+    assert d.get("f1").routing == "straight"
