@@ -4,6 +4,7 @@ result and re-evaluates only what an edit can affect."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from itertools import chain, repeat
@@ -32,6 +33,12 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _distinct_ids(snapshot: ProjectSnapshot) -> int:
+    if len(snapshot.diagrams) == 1:
+        return len(snapshot.diagrams[0].elements)
+    return len({eid for d in snapshot.diagrams for eid in d.elements})
+
+
 class Analyzer:
     """Runs rule packs over snapshots; `update` after an edit re-evaluates only the rules and
     subjects the changed elements can affect, with the same result as a full run."""
@@ -49,6 +56,7 @@ class Analyzer:
         self.path_index: PathIndex | None = None
         self.findings: list[Finding] = []
         self._ordered: list[str] = []
+        self._lock = threading.Lock()
         self._pack_docs: Mapping[str, dict[str, Any]] | None = None
         self._disabled: frozenset[str] | None = None
         self._project_packs: list[RulePack] = []
@@ -72,7 +80,7 @@ class Analyzer:
     # -- running -------------------------------------------------------------------------
     def run(self, snapshot: ProjectSnapshot) -> list[Finding]:
         """A full analysis of the snapshot."""
-        with _gc_paused():
+        with self._lock, _gc_paused():
             return self._run(snapshot)
 
     def _run(self, snapshot: ProjectSnapshot) -> list[Finding]:
@@ -91,8 +99,12 @@ class Analyzer:
         return self._finish(snapshot)
 
     def update(self, snapshot: ProjectSnapshot, changed_ids: Iterable[str]) -> list[Finding]:
-        """Re-analyse after the elements `changed_ids` were added, edited or removed."""
-        with _gc_paused():
+        """Re-analyse after the elements `changed_ids` were added, edited or removed.
+
+        `changed_ids` must cover every element that differs from the snapshot of the
+        previous `run`/`update` (the union, when edits were coalesced). Calls are serialised;
+        a snapshot whose element count does not add up falls back to a full run."""
+        with self._lock, _gc_paused():
             return self._update(snapshot, changed_ids)
 
     def _update(self, snapshot: ProjectSnapshot, changed_ids: Iterable[str]) -> list[Finding]:
@@ -100,8 +112,8 @@ class Analyzer:
             return self._run(snapshot)
         facts = self.facts
         delta = apply_changes(facts, snapshot, changed_ids)
-        if delta.full:
-            return self._run(snapshot)
+        if delta.full or len(facts.elements) != _distinct_ids(snapshot):
+            return self._run(snapshot)  # a missed addition or removal: start over
         if delta.order:
             self._order(snapshot)
         for eid in delta.dirty:

@@ -156,3 +156,15 @@ def test_update_without_a_previous_run_is_a_full_run() -> None:
     analyzer = Analyzer([EVERY_ATOM], hierarchy())
     assert analyzer.update(b.snapshot(), ["n1"]) == analyze(b.snapshot(), [EVERY_ATOM],
                                                             hierarchy())
+
+
+def test_update_with_a_missed_addition_falls_back_to_a_full_run() -> None:
+    b = base_model()
+    analyzer = Analyzer([EVERY_ATOM], hierarchy())
+    analyzer.run(b.snapshot())
+    b.diagram.add(make_flow("n1", "n3", "unreported", element_id="x1"))
+    snap = b.snapshot()
+    assert analyzer.update(snap, []) == analyze(snap, [EVERY_ATOM], hierarchy())
+    empty = ModelBuilder().project
+    empty.remove_diagram("d1")
+    assert analyzer.update(empty.snapshot(), []) == []
