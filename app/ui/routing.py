@@ -84,6 +84,16 @@ def path_midpoint(points: Sequence[QPointF]) -> QPointF:
     return QPointF(points[-1])
 
 
+def label_anchor(points: Sequence[QPointF]) -> QPointF:
+    """Where a flow's label sits by default: the middle of its longest segment, so it never
+    hides a bend point (a straight flow: its middle)."""
+    if len(points) < 2:
+        return path_midpoint(points)
+    a, b = max(pairwise(points),
+               key=lambda s: math.dist((s[0].x(), s[0].y()), (s[1].x(), s[1].y())))
+    return QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
+
+
 def distance_to_segment(p: QPointF, a: QPointF, b: QPointF) -> float:
     """Shortest distance from p to segment a-b."""
     dx, dy = b.x() - a.x(), b.y() - a.y()

@@ -21,8 +21,8 @@ from app.ui.items.base import BADGE_R, CanvasItem, Part, near
 from app.ui.routing import (
     clip_to_rect,
     distance_to_segment,
+    label_anchor,
     orthogonal_points,
-    path_midpoint,
     perpendicular_offset,
 )
 
@@ -98,7 +98,7 @@ class FlowItem(CanvasItem):
         lp = self.element.label_pos
         if lp is not None:
             return QPointF(lp.x + self.preview_offset.x(), lp.y + self.preview_offset.y())
-        return path_midpoint(self._pts)
+        return label_anchor(self._pts)
 
     def _compute_label_rect(self) -> QRectF:
         c = self.label_center()
