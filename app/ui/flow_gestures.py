@@ -174,14 +174,17 @@ class LabelInteraction(Interaction):
 
 
 class LinePointInteraction(Interaction):
-    """Drag one point of a boundary line; one 'Edit boundary line' step."""
+    """Drag one point of a boundary line (or a segment's middle to add a point); one
+    'Edit boundary line' step."""
 
     def __init__(self, scene: DiagramScene, event: QGraphicsSceneMouseEvent,
-                 line: BoundaryLineItem, index: int) -> None:
+                 line: BoundaryLineItem, index: int, insert: bool = False) -> None:
         super().__init__(scene, event)
         self.line = line
         self.index = index
         self.points = [QPointF(p.x, p.y) for p in line.element.points]
+        if insert:
+            self.points.insert(index, QPointF(self.start))
 
     def move(self, event: QGraphicsSceneMouseEvent) -> None:
         p = event.scenePos()

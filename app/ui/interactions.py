@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsSceneMouseEvent
 
-from app.commands import EditWaypoints, MoveElements, Resize
+from app.commands import EditWaypoints, MoveElements, Resize, SetGeometry
 from app.domain import Rect
 from app.ui.flow_gestures import (
     ConnectInteraction,
@@ -215,7 +215,9 @@ def start(scene: DiagramScene, event: QGraphicsSceneMouseEvent) -> Interaction |
                 return WaypointInteraction(scene, event, item,
                                            item.waypoint_insert_index(part.index), True)
             return WaypointInteraction(scene, event, item, part.index, False)
-    if isinstance(item, BoundaryLineItem) and part.kind == "point":
+    if isinstance(item, BoundaryLineItem) and part.kind in ("point", "segment"):
+        if part.kind == "segment":
+            return LinePointInteraction(scene, event, item, part.index + 1, insert=True)
         return LinePointInteraction(scene, event, item, part.index)
     toggle = event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                   | Qt.KeyboardModifier.ShiftModifier)
@@ -240,6 +242,14 @@ def double_click(scene: DiagramScene, event: QGraphicsSceneMouseEvent) -> None:
         wps = list(item.element.waypoints)
         del wps[part.index]
         scene.push(EditWaypoints(scene.project, scene.diagram_id, item.element_id, wps))
+        return
+    if isinstance(item, BoundaryLineItem) and part.kind == "point" and \
+            len(item.element.points) > 2:
+        pts = list(item.element.points)
+        del pts[part.index]
+        new = item.element.with_changes(points=tuple(pts))
+        scene.push(SetGeometry(scene.project, scene.diagram_id, {new.id: new},
+                               "Edit boundary line"))
         return
     scene.sig_rename_requested.emit(item.element_id)
 

@@ -150,3 +150,19 @@ def test_delete_key_in_a_properties_field_does_not_delete_elements(window):
     window.current_view().setFocus()
     window.actions_by_name["delete"].trigger()
     assert "p" not in window.project.diagram("d-main")
+
+
+def test_boundary_line_gets_and_loses_a_point(window):
+    view = window.current_view()
+    sc = view.canvas
+    d = window.project.diagram("d-main")
+    eid = sc.add_stencil_at("GE.TB.L", view.mapToScene(vp(view, 200, 300)))
+    a, b = d.get(eid).points
+    mid = ((a.x + b.x) / 2, (a.y + b.y) / 2)
+    drag(view, vp(view, *mid), vp(view, mid[0], mid[1] + 60))
+    pts = d.get(eid).points
+    assert len(pts) == 3 and pts[1] == Point(mid[0], mid[1] + 60)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier, vp(view, mid[0], mid[1] + 60))
+    assert d.get(eid).points == (a, b)
+    assert window.undo.labels()[-2:] == ["Edit boundary line", "Edit boundary line"]

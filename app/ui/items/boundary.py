@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
@@ -168,7 +170,15 @@ class BoundaryLineItem(CanvasItem):
             for i, p in enumerate(self.points()):
                 if near(self.mapToScene(p), scene_pos, tol):
                     return Part("point", i)
+            for i, m in enumerate(self.segment_handles()):
+                if near(self.mapToScene(m), scene_pos, tol):
+                    return Part("segment", i)
         return Part("body")
+
+    def segment_handles(self) -> list[QPointF]:
+        """Segment middles, dragged to add a point to the line."""
+        pts = self.points()
+        return [QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2) for a, b in pairwise(pts)]
 
     def translated_points(self, dx: float, dy: float) -> tuple[Point, ...]:
         return tuple(Point(p.x + dx, p.y + dy) for p in self.element.points)
@@ -197,5 +207,9 @@ class BoundaryLineItem(CanvasItem):
         if self.isSelected():
             for p in pts:
                 self.paint_handle(painter, p, round_=True)
+            painter.setOpacity(0.55)
+            for m in self.segment_handles():
+                self.paint_handle(painter, m, round_=True)
+            painter.setOpacity(1.0)
         if pts and lod >= 0.2:
             self.paint_badge(painter, pts[0])
