@@ -21,6 +21,9 @@ GESTURES: tuple[tuple[str, str], ...] = (
     ("Bend a flow", "Select it, drag a segment's midpoint; double-click a bend to remove it"),
     ("Move the flow's label", "Select the flow, drag its label"),
     ("Resize", "Select, drag a corner (boundaries: any of eight handles)"),
+    ("Shape a boundary line", "Select it, drag its points; drag a segment's middle to add "
+                              "one; double-click a point to remove it"),
+    ("Route a flow at right angles", "Edit → Flow Routing → Orthogonal, or the Routing field"),
     ("Move", "Drag; a boundary carries what lies inside (hold Alt to move it alone)"),
     ("Nudge", "Arrow keys (Shift: five grid steps)"),
     ("Select several", "Drag on empty canvas; Ctrl/Shift-click adds or removes"),
