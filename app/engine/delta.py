@@ -21,6 +21,7 @@ class Delta:
     sets_changed: bool = False
     full: bool = False  # everything was rebuilt
     order: bool = False  # elements came or went, or drawing order changed
+    added_flows: list[Element] = field(default_factory=list)  # when only new flows came
 
 
 def _find(snapshot: ProjectSnapshot, eid: str, hint: str | None) -> tuple[Element | None, str]:
@@ -124,6 +125,10 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
         delta.order = True
         facts.order = {eid: k for k, eid in enumerate(
             eid for d in snapshot.diagrams for eid in d.elements)}
+    if all(olds[i] is None and (n := news[i][0]) is not None and n.is_flow
+           and n.source_id in facts.in_flows and n.target_id in facts.in_flows
+           for i in changed):
+        delta.added_flows = [news[i][0] for i in changed]  # type: ignore[misc]
     _geometry(facts, news, boundary_diagrams, delta)
     for i, (n, _did) in news.items():
         if n is None:
@@ -203,13 +208,19 @@ def _geometry(facts: ModelFacts, news: dict[str, tuple[Element | None, str]],
 def _sets(facts: ModelFacts, olds: dict[str, Element | None],
           news: dict[str, tuple[Element | None, str]], delta: Delta, boundaries: bool) -> None:
     """Recompute the cached reachability sets the edit can change; dirty what moved."""
+    grow = bool(delta.added_flows) and not boundaries and not delta.status
     for key, old in list(facts.sets.items()):
-        redo = delta.structure or boundaries or (key[0] == "untrusted" and delta.status)
-        if not redo:
-            redo = any(_key_affected(facts, key, olds[i], news[i][0]) for i in olds)
-        if not redo:
-            continue
-        new = facts.compute(key)
+        if grow:  # only new flows: walk on from them instead of starting over
+            new = facts.grow(key, old, delta.added_flows)
+            if new is old:
+                continue
+        else:
+            redo = delta.structure or boundaries or (key[0] == "untrusted" and delta.status)
+            if not redo:
+                redo = any(_key_affected(facts, key, olds[i], news[i][0]) for i in olds)
+            if not redo:
+                continue
+            new = facts.compute(key)
         facts.sets[key] = new
         moved = old ^ new
         if moved:

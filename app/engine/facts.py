@@ -277,6 +277,42 @@ class ModelFacts:
                 ends.append(end)  # type: ignore[arg-type]
         return self._walk(seeds, forward, False) | self._walk(ends, forward, True)
 
+    def grow(self, key: SetKey, old: frozenset[str], flows: list[Element]) -> frozenset[str]:
+        """The set `key` after adding `flows` (node to node) to the graph, from its old
+        value: additions only ever extend reachability, so walk on from the new edges."""
+        kind = key[0]
+        forward = kind in ("untrusted", "fed_by", "upstream")
+        value = key[2] if len(key) > 2 else ""
+        want = norm(value) if value else None
+
+        def hit(eid: str) -> bool:  # a seed of `key` (entries are in `old` already)
+            if kind in ("fed_by", "feeds"):
+                return key[1] in self.anc[eid]
+            if kind == "untrusted":
+                return False
+            v = self.nprops[eid].get(key[1])
+            return v == want if value else v not in (None, "")
+
+        starts: list[str] = []
+        for f in flows:
+            a, b = ((f.source_id, f.target_id) if forward else (f.target_id, f.source_id))
+            if b in old:
+                continue
+            if a in old or hit(a) or (kind in ("upstream", "downstream") and hit(f.id)):  # type: ignore[arg-type]
+                starts.append(b)  # type: ignore[arg-type]
+        if not starts:
+            return old
+        adj = self.graph._succ if forward else self.graph._pred
+        seen = set(old)
+        stack = [b for b in starts if b not in seen]
+        seen.update(stack)
+        while stack:
+            for m in adj[stack.pop()]:
+                if m not in seen:
+                    seen.add(m)
+                    stack.append(m)
+        return frozenset(seen)
+
     def _walk(self, seeds: list[str], forward: bool, inclusive: bool) -> frozenset[str]:
         """Nodes reached from `seeds` along (or against) flow direction; seeds themselves
         only when `inclusive` or when a cycle leads back to them."""

@@ -31,6 +31,7 @@ EVERY_ATOM = pack(
     {"include": "element reachable from untrusted and element is 'ai.model_registry'"},
     {"include": "element receives across boundary or element receives from 'GE.EI'"},
     {"include": "upstream.artifact_format is 'pickle' or downstream.holds_secrets is set"},
+    {"include": "upstream.encrypts_in_transit is 'Yes' and element is 'GE.DS'"},
     {"include": "element inside 'GE.TB.B' and element.data_classification is 'pii'"},
     {"scope": "interaction", "title": "{source.name}→{target.name} {flow.name}",
      "include": "flow crosses boundary and not flow.encrypts_in_transit is 'Yes'"},
@@ -92,7 +93,9 @@ def apply_edit(b: ModelBuilder, edit: tuple, serial: int) -> None:
                        element_id=f"a{serial}"))
     elif op == "add_flow" and nodes:
         s, t = nodes[a % len(nodes)], nodes[c % len(nodes)]
-        d.add(make_flow(s.id, t.id, f"AF{serial}", element_id=f"af{serial}"))
+        key = sorted(PROPS)[(a + c) % len(PROPS)]  # sometimes a property upstream atoms see
+        props = {key: PROPS[key][0]} if c % 2 else {}
+        d.add(make_flow(s.id, t.id, f"AF{serial}", properties=props, element_id=f"af{serial}"))
     elif op == "remove" and nodes + flows:
         d.remove([(nodes + flows)[a % len(nodes + flows)].id])
     elif op == "move" and nodes:
