@@ -122,8 +122,12 @@ class Analyzer:
                 self.by_subject[eid] = found
             else:
                 self.by_subject.pop(eid, None)
-        if delta.structure or delta.status:
-            self._paths()  # the graph or its entry points / crown jewels changed
+        rebuild = delta.structure or delta.status  # the graph, entry points or jewels moved
+        if (rebuild and not delta.status and delta.added_flows and self.path_index is not None
+                and self.path_index.unchanged_by(delta.added_flows)):
+            rebuild = False  # new flows that neither reach new nodes nor shorten a path
+        if rebuild:
+            self._paths()
         elif self.path_index is not None and not self.path_index.members.keys().isdisjoint(
                 delta.dirty):
             if self.path_index.refresh(delta.dirty):  # names, props, crossings on paths

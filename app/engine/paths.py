@@ -23,8 +23,9 @@ _MITIGATIONS = (
 )
 
 
-def nearest_entries(facts: ModelFacts) -> dict[str, str | None]:
-    """For every node reachable from an untrusted entry: its BFS parent (None for entries).
+def nearest_entries(facts: ModelFacts) -> tuple[dict[str, str | None], dict[str, int]]:
+    """For every node reachable from an untrusted entry: its BFS parent (None for entries)
+    and its distance in flows.
 
     Layers are visited in element order, so the answer does not depend on how the graph
     was built (full run or incremental updates)."""
@@ -32,17 +33,21 @@ def nearest_entries(facts: ModelFacts) -> dict[str, str | None]:
     entries = sorted((n for n in facts.graph.nodes if facts.is_entry(facts.elements[n])),
                      key=order.__getitem__)
     parent: dict[str, str | None] = dict.fromkeys(entries)
+    dist = dict.fromkeys(entries, 0)
     layer = entries
     succ = facts.graph._succ  # networkx adjacency dict, read only
+    depth = 0
     while layer:
+        depth += 1
         nxt: list[str] = []
         for n in layer:
             for m in sorted(succ[n], key=order.__getitem__):
                 if m not in parent:
                     parent[m] = n
+                    dist[m] = depth
                     nxt.append(m)
         layer = sorted(nxt, key=order.__getitem__)
-    return parent
+    return parent, dist
 
 
 def _jewel_why(facts: ModelFacts, e: Element) -> str:
@@ -107,7 +112,7 @@ class PathIndex:
 
     def __init__(self, facts: ModelFacts) -> None:
         self.facts = facts
-        self.parent = nearest_entries(facts)
+        self.parent, self.dist = nearest_entries(facts)
         self.by_jewel: dict[str, Finding] = {}
         self.members: dict[str, set[str]] = {}
         for jid in sorted(self.parent, key=facts.order.__getitem__):
@@ -128,6 +133,21 @@ class PathIndex:
             if f is None or f.path != self.by_jewel[jid].path:
                 return False
             self.by_jewel[jid] = f
+        return True
+
+    def unchanged_by(self, flows: list[Element]) -> bool:
+        """Whether adding these flows leaves every attack path as it is: no new node is
+        reached, no distance shrinks, and no tie is won by an earlier-drawn parent."""
+        parent, dist, order = self.parent, self.dist, self.facts.order
+        for f in flows:
+            s, t = f.source_id, f.target_id
+            if s not in parent:
+                continue
+            if t not in parent or parent[t] == s or dist[s] + 1 < dist[t]:
+                return False
+            p = parent[t]
+            if dist[s] + 1 == dist[t] and p is not None and order[s] < order[p]:
+                return False
         return True
 
     def findings(self) -> list[Finding]:
