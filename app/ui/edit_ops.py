@@ -216,6 +216,27 @@ def auto_layout(scene: DiagramScene) -> bool:
     for f in d.flows():
         if f.waypoints or f.label_pos is not None:
             new[f.id] = f.with_changes(waypoints=(), label_pos=None)
+    # Notes travel with the element they sit closest to, without covering any element.
+    node_ids = {n.id for n in nodes}
+    for a in d:
+        if a.kind is not ElementKind.ANNOTATION or a.rect is None:
+            continue
+        c = a.rect.center
+        near = min(nodes, key=lambda n: (n.rect.center.x - c.x) ** 2  # type: ignore[union-attr]
+                   + (n.rect.center.y - c.y) ** 2)  # type: ignore[union-attr]
+        moved = rects[near.id]
+        dx, dy = moved.x() - near.rect.x, moved.y() - near.rect.y  # type: ignore[union-attr]
+        spot = QRectF(a.rect.x + dx, a.rect.y + dy, a.rect.width, a.rect.height)
+        taken = [r for k, r in rects.items() if k in node_ids]
+        for _ in range(200):  # slide down until it covers no element
+            if not any(spot.intersects(r.adjusted(-12, -12, 12, 12)) for r in taken):
+                break
+            spot.translate(0, 20)
+        rects[a.id] = spot
+        node_ids.add(a.id)
+        if (spot.x(), spot.y()) != (a.rect.x, a.rect.y):
+            new[a.id] = a.with_changes(rect=Rect(spot.x(), spot.y(), spot.width(),
+                                                 spot.height()))
     if not new:
         return False
     ok = scene.push(SetGeometry(scene.project, scene.diagram_id, new, "Auto-layout"))

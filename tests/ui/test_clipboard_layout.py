@@ -164,3 +164,21 @@ def test_last_diagram_cannot_be_removed(window):
     window.tabs.remove_diagram("d-second")
     assert not window.tabs.remove_diagram("d-main")
     assert window.tabs.count() == 1
+
+
+def test_auto_layout_keeps_notes_off_the_elements(window):
+    from app.domain import ElementKind, Rect, make_box
+
+    sc = window.current_scene()
+    d = window.project.diagram("d-main")
+    note = make_box(ElementKind.ANNOTATION, "GE.A", "Note", Rect(-330, 80, 160, 60),
+                    element_id="note")
+    from app.commands import AddElement
+
+    sc.push(AddElement(window.project, "d-main", note))
+    window.actions_by_name["layout"].trigger()
+    r = d.get("note").rect
+    for e in d:
+        if e.kind.is_node:
+            o = e.rect
+            assert r.right <= o.x or o.right <= r.x or r.bottom <= o.y or o.bottom <= r.y
