@@ -123,9 +123,11 @@ class Analyzer:
             else:
                 self.by_subject.pop(eid, None)
         rebuild = delta.structure or delta.status  # the graph, entry points or jewels moved
-        if (rebuild and not delta.status and delta.added_flows and self.path_index is not None
-                and self.path_index.unchanged_by(delta.added_flows)):
-            rebuild = False  # new flows that neither reach new nodes nor shorten a path
+        index = self.path_index
+        if rebuild and not delta.status and index is not None and (
+                (delta.added_flows and index.unchanged_by(delta.added_flows))
+                or (delta.removed_flows and index.unchanged_without(delta.removed_flows))):
+            rebuild = False  # flows that neither reach new nodes nor change a path
         if rebuild:
             self._paths()
         elif self.path_index is not None and not self.path_index.members.keys().isdisjoint(

@@ -22,6 +22,7 @@ class Delta:
     full: bool = False  # everything was rebuilt
     order: bool = False  # elements came or went, or drawing order changed
     added_flows: list[Element] = field(default_factory=list)  # when only new flows came
+    removed_flows: list[Element] = field(default_factory=list)  # when only flows went
 
 
 def _find(snapshot: ProjectSnapshot, eid: str, hint: str | None) -> tuple[Element | None, str]:
@@ -129,6 +130,10 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
            and n.source_id in facts.in_flows and n.target_id in facts.in_flows
            for i in changed):
         delta.added_flows = [news[i][0] for i in changed]  # type: ignore[misc]
+    elif all(news[i][0] is None and (o := olds[i]) is not None and o.is_flow
+             and o.source_id in facts.in_flows and o.target_id in facts.in_flows
+             for i in changed):
+        delta.removed_flows = [olds[i] for i in changed]  # type: ignore[misc]
     _geometry(facts, news, boundary_diagrams, delta)
     for i, (n, _did) in news.items():
         if n is None:
@@ -209,11 +214,18 @@ def _sets(facts: ModelFacts, olds: dict[str, Element | None],
           news: dict[str, tuple[Element | None, str]], delta: Delta, boundaries: bool) -> None:
     """Recompute the cached reachability sets the edit can change; dirty what moved."""
     grow = bool(delta.added_flows) and not boundaries and not delta.status
+    shrink = bool(delta.removed_flows) and not boundaries and not delta.status
     for key, old in list(facts.sets.items()):
         if grow:  # only new flows: walk on from them instead of starting over
             new = facts.grow(key, old, delta.added_flows)
             if new is old:
                 continue
+        elif shrink:  # only flows went: a set can only lose what lay beyond them
+            forward = key[0] in ("untrusted", "fed_by", "upstream")
+            if not any((f.target_id if forward else f.source_id) in old
+                       for f in delta.removed_flows):
+                continue
+            new = facts.compute(key)
         else:
             redo = delta.structure or boundaries or (key[0] == "untrusted" and delta.status)
             if not redo:

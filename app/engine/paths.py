@@ -150,6 +150,13 @@ class PathIndex:
                 return False
         return True
 
+    def unchanged_without(self, flows: list[Element]) -> bool:
+        """Whether removing these flows leaves every attack path as it is: none of them
+        was an edge of the breadth-first tree."""
+        parent = self.parent
+        return not any(f.target_id in parent and parent[f.target_id] == f.source_id  # type: ignore[index]
+                       for f in flows)
+
     def findings(self) -> list[Finding]:
         return list(self.by_jewel.values())
 
