@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.domain import Element, ProjectSnapshot
+from app.domain import Element, ElementKind, ProjectSnapshot
 from app.engine.facts import ModelFacts, SetKey
 
 
@@ -69,6 +69,10 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
         i: _find(snapshot, i, facts.diagram_of.get(i)) for i in changed}
     old_status = {i: (facts.is_entry(e), facts.is_jewel(e))
                   for i, e in olds.items() if e is not None and e.kind.is_node}
+    old_trusted = None
+    if any(e is not None and e.is_boundary for e in olds.values()):
+        old_trusted = {b for b, e in facts.elements.items()
+                       if e.is_boundary and facts.is_trusted_boundary(b)}
     # Neighbours through the flows as they were, before anything moves.
     for i, e in olds.items():
         if e is None:
@@ -134,7 +138,7 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
              and o.source_id in facts.in_flows and o.target_id in facts.in_flows
              for i in changed):
         delta.removed_flows = [olds[i] for i in changed]  # type: ignore[misc]
-    _geometry(facts, news, boundary_diagrams, delta)
+    _geometry(facts, olds, news, boundary_diagrams, old_trusted, delta)
     for i, (n, _did) in news.items():
         if n is None:
             continue
@@ -152,7 +156,7 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
         if o is not None and o.kind.is_node and news[i][0] is None and old_status.get(i) != (
                 False, False):
             delta.status = True
-    _sets(facts, olds, news, delta, bool(boundary_diagrams))
+    _sets(facts, olds, news, delta, False)  # boundaries reach the sets only via `status`
     delta.dirty.discard("")
     # Interaction rules read their ends' neighbourhood (e.g. `source receives from 'T'`):
     # every flow touching a dirty node is dirty too.
@@ -162,49 +166,73 @@ def apply_changes(facts: ModelFacts, snapshot: ProjectSnapshot,
     return delta
 
 
-def _geometry(facts: ModelFacts, news: dict[str, tuple[Element | None, str]],
-              boundary_diagrams: set[str], delta: Delta) -> None:
-    """Recompute containment and crossings where the edit can have moved them."""
-    before_c = dict(facts.containers) if boundary_diagrams else {}
-    before_x = dict(facts.crossings) if boundary_diagrams else {}
-    for did in boundary_diagrams:
-        facts.index_geometry(did)
-    local: dict[str, set[str]] = {}
+def _geometry(facts: ModelFacts, olds: dict[str, Element | None],
+              news: dict[str, tuple[Element | None, str]], boundary_diagrams: set[str],
+              old_trusted: set[str] | None, delta: Delta) -> None:
+    """Recompute containment and crossings where the edit can have moved them: around the
+    changed elements, and inside the old and new rectangles of changed boundary boxes."""
+    touched: dict[str, set[str]] = {}
+    if boundary_diagrams:
+        changed_b = [e for i in news for e in (olds[i], news[i][0])
+                     if e is not None and e.is_boundary]
+        rects = [e.rect for e in changed_b if e.rect is not None]
+        lines = any(e.kind is ElementKind.BOUNDARY_LINE for e in changed_b)
+        for did in boundary_diagrams:
+            elements = facts.diagram_maps[did]
+            ids = touched.setdefault(did, set())
+            for eid, e in elements.items():
+                if e.kind.is_node and e.rect is not None:
+                    c = e.rect.center
+                    if lines or any(r.contains_point(c) for r in rects):  # type: ignore[union-attr]
+                        ids.add(eid)
+                        ids.update(facts.in_flows[eid])
+                        ids.update(facts.out_flows[eid])
+                elif e.is_flow and (lines or e.source_id not in facts.in_flows
+                                    or e.target_id not in facts.in_flows):
+                    ids.add(eid)  # lines cut any flow; a dangling end is its own point
     for i, (n, did) in news.items():
-        if n is None or did in boundary_diagrams:
+        if n is None:
             continue
-        ids = local.setdefault(did, set())
+        ids = touched.setdefault(did, set())
         ids.add(i)
         if n.kind.is_node:
             ids.update(facts.in_flows[i])
             ids.update(facts.out_flows[i])
-    for did, ids in local.items():
+    before_c: dict[str, tuple[str, ...]] = {}
+    before_x: dict[str, tuple[str, ...]] = {}
+    for did, ids in touched.items():
         for i in ids:
             if facts.elements[i].kind.is_node:
-                before_c.setdefault(i, facts.containers.get(i, ()))
+                before_c[i] = facts.containers.get(i, ())
             else:
-                before_x.setdefault(i, facts.crossings.get(i, ()))
+                before_x[i] = facts.crossings.get(i, ())
         facts.index_geometry(did, ids)
+    trusted = (old_trusted.__contains__ if old_trusted is not None
+               else facts.is_trusted_boundary)
     for i, old in before_c.items():
-        if facts.containers.get(i, ()) != old:
+        new = facts.containers.get(i, ())
+        if new != old:
             delta.dirty.add(i)
             delta.dirty.update(facts.in_flows.get(i, ()))
             delta.dirty.update(facts.out_flows.get(i, ()))
-            delta.status = True
+        if i not in news:  # an untouched node: did its entry-point status move with it?
+            e = facts.elements[i]
+            base = (e.kind is ElementKind.EXTERNAL_ENTITY
+                    or facts.nprops[i].get("exposure") == "internet")
+            if base and any(map(trusted, old)) != any(map(facts.is_trusted_boundary, new)):
+                delta.status = True
     for i, old in before_x.items():
         if facts.crossings.get(i, ()) != old and i in facts.elements:
             f = facts.elements[i]
             delta.dirty.update((i, f.source_id or "", f.target_id or ""))
     if boundary_diagrams:
-        delta.status = True
         # A boundary's own type or trust level matters to `inside` and `crosses` atoms.
-        changed_b = {i for i, (n, _d) in news.items() if n is None or n.is_boundary}
+        ids_b = {e.id for e in changed_b}
         for i, old in before_c.items():
-            if not changed_b.isdisjoint(old) or not changed_b.isdisjoint(
-                    facts.containers.get(i, ())):
+            if not ids_b.isdisjoint(old) or not ids_b.isdisjoint(facts.containers.get(i, ())):
                 delta.dirty.add(i)
         for i, old in before_x.items():
-            if i in facts.elements and (not changed_b.isdisjoint(old) or not changed_b.isdisjoint(
+            if i in facts.elements and (not ids_b.isdisjoint(old) or not ids_b.isdisjoint(
                     facts.crossings.get(i, ()))):
                 f = facts.elements[i]
                 delta.dirty.update((i, f.source_id or "", f.target_id or ""))
