@@ -226,8 +226,15 @@ def _geometry(facts: ModelFacts, olds: dict[str, Element | None],
             f = facts.elements[i]
             delta.dirty.update((i, f.source_id or "", f.target_id or ""))
     if boundary_diagrams:
-        # A boundary's own type or trust level matters to `inside` and `crosses` atoms.
-        ids_b = {e.id for e in changed_b}
+        # A boundary's own type, properties and name matter to `inside`/`crosses` atoms and
+        # reasons; a pure move matters only where containment or crossings changed (above).
+        ids_b = set()
+        for i in news:
+            o, n = olds[i], news[i][0]
+            if ((o is not None and o.is_boundary) or (n is not None and n.is_boundary)) and (
+                    o is None or n is None or (o.type_id, o.name, o.properties)
+                    != (n.type_id, n.name, n.properties)):
+                ids_b.add(i)
         for i, old in before_c.items():
             if not ids_b.isdisjoint(old) or not ids_b.isdisjoint(facts.containers.get(i, ())):
                 delta.dirty.add(i)
