@@ -7,11 +7,18 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPix
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
+from app.ui.items.overview import BADGE_LOD, LOD_MIN_ELEMENTS
 from app.ui.view import CanvasView
+
+#: The cached picture is refreshed at most this often while the diagram changes.
+REFRESH_MS = 500
 
 
 class MiniMapPanel(QWidget):
-    """Renders the scene into a cached pixmap (refreshed after edits), so panning stays cheap."""
+    """Renders the scene into a cached pixmap, so panning stays cheap. The pixmap is refreshed
+    at most every REFRESH_MS after changes, only while the panel is visible; large diagrams are
+    drawn from the canvas's overview layer, and not redrawn when nothing they show changed
+    (badges are too small to show at overview scale)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -19,10 +26,13 @@ class MiniMapPanel(QWidget):
         self._pixmap: QPixmap | None = None
         self._source = QRectF()
         self._target = QRectF()
+        self._key: tuple[object, ...] | None = None
+        self._badges: int | None = None
+        self._stale = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(250)
-        self._timer.timeout.connect(self.render_scene)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._refresh)
         self.setMinimumSize(160, 110)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -32,7 +42,8 @@ class MiniMapPanel(QWidget):
     def set_view(self, view: CanvasView | None) -> None:
         if self.view is not None:
             try:
-                self.view.canvas.changed.disconnect(self._schedule)
+                self.view.canvas.sig_content_changed.disconnect(self._schedule)
+                self.view.canvas.selectionChanged.disconnect(self._schedule)
                 self.view.horizontalScrollBar().valueChanged.disconnect(self.update)
                 self.view.verticalScrollBar().valueChanged.disconnect(self.update)
                 self.view.sig_zoom_changed.disconnect(self.update)
@@ -40,25 +51,47 @@ class MiniMapPanel(QWidget):
                 pass
         self.view = view
         if view is not None:
-            view.canvas.changed.connect(self._schedule)
+            view.canvas.sig_content_changed.connect(self._schedule)
+            view.canvas.selectionChanged.connect(self._schedule)
             view.horizontalScrollBar().valueChanged.connect(self.update)
             view.verticalScrollBar().valueChanged.connect(self.update)
             view.sig_zoom_changed.connect(self.update)
         self.render_scene()
 
     def _schedule(self, *_args: object) -> None:
-        if not self._timer.isActive():
+        self._stale = True
+        if self.isVisible() and not self._timer.isActive():
             self._timer.start()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale or self._pixmap is None:
+            self._schedule()
+
+    def _refresh(self) -> None:
+        if self.isVisible():
+            self.render_scene()
+
     def render_scene(self) -> None:
-        """Re-render the diagram into the cache pixmap."""
-        self._pixmap = None
+        """Re-render the diagram into the cache pixmap (skipped when nothing shown changed)."""
+        self._stale = False
         if self.view is not None and not (isValid(self.view) and isValid(self.view.canvas)):
             self.view = None
         if self.view is None or self.width() < 4 or self.height() < 4:
+            self._pixmap, self._key = None, None
             self.update()
             return
         sc = self.view.canvas
+        large = len(sc.element_items) > LOD_MIN_ELEMENTS
+        key: tuple[object, ...] | None = None
+        if large:
+            sc.overview.ensure()
+            key = (id(sc), id(sc.theme), sc.overview.generation, self.width(), self.height(),
+                   self.devicePixelRatioF())
+            if (self._pixmap is not None and key == self._key
+                    and self._badges in (None, sc.overview.badge_generation)):
+                self.update()
+                return
         src = sc.content_rect().adjusted(-60, -60, 60, 60)
         if src.isEmpty():
             src = QRectF(-200, -150, 400, 300)
@@ -73,13 +106,21 @@ class MiniMapPanel(QWidget):
         scale = min(target.width() / src.width(), target.height() / src.height())
         w, h = src.width() * scale, src.height() * scale
         self._target = QRectF((target.width() - w) / 2, (target.height() - h) / 2, w, h)
-        sc.draw_grid = False
-        try:
-            sc.render(p, self._target, src)
-        finally:
-            sc.draw_grid = True
+        if large:
+            p.translate(self._target.left() - src.left() * scale,
+                        self._target.top() - src.top() * scale)
+            p.scale(scale, scale)
+            sc.overview.draw(p, scale)
+            # the badges show only from BADGE_LOD up: below it, badge changes need no redraw
+            self._badges = sc.overview.badge_generation if scale >= BADGE_LOD else None
+        else:
+            sc.draw_grid = False
+            try:
+                sc.render(p, self._target, src)
+            finally:
+                sc.draw_grid = True
         p.end()
-        self._pixmap = pm
+        self._pixmap, self._key = pm, key
         self.update()
 
     def resizeEvent(self, event) -> None:

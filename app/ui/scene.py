@@ -38,6 +38,9 @@ class DiagramScene(QGraphicsScene):
     sig_rename_requested = Signal(str)
     sig_mode_changed = Signal()
     sig_context_menu = Signal(QPoint)
+    #: Elements, badges or the theme changed (the minimap listens to this rather than to
+    #: `changed`, which would turn off the scene's direct view updates).
+    sig_content_changed = Signal()
 
     def __init__(self, project: Project, diagram_id: str, bridge: ModelBridge,
                  undo: UndoController, library: StencilLibrary, theme: Theme) -> None:
@@ -54,6 +57,7 @@ class DiagramScene(QGraphicsScene):
         self.flow_type = "GE.DF"
         self.place_stencil: str | None = None
         self.badges: dict[str, Badge] = {}
+        self._badge_stale: set[str] = set()  # badge changed while the item drew nothing
         self.element_items: dict[str, CanvasItem] = {}
         self.flow_index = FlowIndex()
         self.interaction = None
@@ -95,15 +99,34 @@ class DiagramScene(QGraphicsScene):
                 it.setFlag(NO_CONTENTS, proxy and not it.isSelected())
             self.overview.setVisible(proxy)
             self.overview.invalidate()
+            if not proxy:
+                self._refresh_badge_items(list(self._badge_stale))
 
     def _selection_lod(self) -> None:
         if self.lod_proxy:
             for it in self.element_items.values():
                 it.setFlag(NO_CONTENTS, not it.isSelected())
+            self._refresh_badge_items([eid for eid in self._badge_stale
+                                       if eid in self.element_items
+                                       and self.element_items[eid].isSelected()])
+
+    def _refresh_badge_items(self, ids: Iterable[str]) -> None:
+        """Redraw items whose badge changed; while the overview layer draws the diagram, only
+        the selected ones (the rest draw nothing until it is switched off)."""
+        for eid in ids:
+            it = self.element_items.get(eid)
+            if it is None:
+                self._badge_stale.discard(eid)
+            elif self.lod_proxy and not it.isSelected():
+                self._badge_stale.add(eid)
+            else:
+                self._badge_stale.discard(eid)
+                it.geometry_changed()
+                it.update()
 
     def _changed_geometry(self) -> None:
-        if self.lod_proxy:
-            self.overview.invalidate()
+        self.overview.invalidate()  # cheap while hidden: the minimap draws from it too
+        self.sig_content_changed.emit()
 
     # -- model → items -------------------------------------------------------------------
     @property
@@ -346,18 +369,16 @@ class DiagramScene(QGraphicsScene):
             if isinstance(it, FlowItem):
                 it.update_geometry()
         self.overview.invalidate()
+        self.sig_content_changed.emit()
         self.update()
 
     def set_badges(self, badges: dict[str, Badge]) -> None:
         changed = set(self.badges) ^ set(badges) | {
             k for k in badges if self.badges.get(k) != badges[k]}
         self.badges = badges
-        self._changed_geometry()
-        for eid in changed:
-            it = self.element_items.get(eid)
-            if it is not None:
-                it.geometry_changed()
-                it.update()
+        self.overview.invalidate_badges()
+        self.sig_content_changed.emit()
+        self._refresh_badge_items(changed)
 
     # -- mouse: delegated to interaction objects -------------------------------------------
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:

@@ -41,6 +41,7 @@ class CanvasView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self._shown_once = False
         self.setAcceptDrops(True)
         self.setMouseTracking(True)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
@@ -72,6 +73,13 @@ class CanvasView(QGraphicsView):
 
     def zoom_by(self, step: float, anchor: QPointF | None = None) -> None:
         self.set_zoom(self.zoom * step, anchor)
+
+    def showEvent(self, event: QEvent) -> None:
+        """The first time a diagram is shown, fit it, so a user sees what they opened."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self.zoom_to_fit)
 
     def zoom_to_fit(self) -> None:
         rect = self.canvas.content_rect()
