@@ -79,8 +79,10 @@ def sample_project() -> Project:
                                   MitigationItem("log")), "me", "n", "2026-01-01"))
     p.set_triage("custom-1", Triage(ThreatState.ACCEPTED))
     p.set_triage("engine-rule@e2", Triage(ThreatState.NOT_APPLICABLE, "out of scope"))
-    p.rule_packs["custom"] = {"id": "custom", "version": 2, "rules": [
-        {"id": "r", "when": "source is 'GE.P'", "weight": 0.5, "tags": [], "none": None}]}
+    p.rule_packs["custom"] = {"id": "custom", "name": "Custom rules", "version": "2", "threats": [
+        {"id": "C-1", "title": "Custom check on {element.name}", "category": "Tampering",
+         "scope": "element", "include": "element is 'GE.P'", "likelihood": 2, "impact": 3,
+         "references": []}]}
     p.disabled_packs = {"stride", "atlas"}
     return p
 
