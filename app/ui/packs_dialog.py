@@ -9,10 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -87,6 +89,10 @@ class PacksDialog(QDialog):
         self.new_rule = QPushButton("New rule…")
         self.edit_rule = QPushButton("Edit rule…")
         self.delete_rule = QPushButton("Delete rule")
+        self.import_pack = QPushButton("Import TMT template…")
+        self.import_pack.setToolTip("Add the threat types of a Threat Modeling Tool template "
+                                    "(.tb7) or model (.tm7) as a rule pack of this project")
+        self.import_pack.clicked.connect(self._import_dialog)
         self.new_rule.clicked.connect(lambda: self.open_editor(""))
         self.edit_rule.clicked.connect(lambda: self.open_editor(self._current_rule()))
         self.delete_rule.clicked.connect(self._delete_rule)
@@ -103,8 +109,13 @@ class PacksDialog(QDialog):
             row.addWidget(b)
         row.addStretch(1)
         rl.addLayout(row)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.packs, 1)
+        ll.addWidget(self.import_pack)
         split = QSplitter()
-        split.addWidget(self.packs)
+        split.addWidget(left)
         split.addWidget(right)
         split.setSizes([300, 680])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -181,6 +192,29 @@ class PacksDialog(QDialog):
         ids = [r.id for r in self.rows]
         if CUSTOM_PACK in ids:
             self.packs.setCurrentRow(ids.index(CUSTOM_PACK))
+
+    def _import_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import TMT template", "", "TMT templates and models (*.tb7 *.tm7)")
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str) -> bool:
+        """Add a .tb7/.tm7 knowledge base as one of the project's packs (one undo step)."""
+        from app.io.tm7 import read_tb7
+
+        try:
+            doc = read_tb7(path)
+        except (FileError, DomainError) as err:
+            QMessageBox.warning(self, "Cannot import template", str(err))
+            return False
+        self.undo.push(PutRulePack(self.project, doc["id"], doc,
+                                   f"Import rule pack {doc.get('name') or doc['id']}"))
+        self.reload()
+        ids = [r.id for r in self.rows]
+        if doc["id"] in ids:
+            self.packs.setCurrentRow(ids.index(doc["id"]))
+        return True
 
     def _delete_rule(self) -> None:
         rid = self._current_rule()

@@ -143,3 +143,27 @@ def test_atlas_browser_lists_techniques_and_selects_threats(qtbot) -> None:
     assert w.workflow.threats.current_key() == leaf.data(0, Qt.ItemDataRole.UserRole + 3)
     browser.only_present.setChecked(False)
     assert tree.topLevelItemCount() >= 10  # every tactic of the release
+
+
+def test_packs_dialog_imports_a_tmt_template(qtbot, win: MainWindow, shared_dir, tmp_path,
+                                             monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.ui.workflow_menus import open_packs
+
+    dlg = open_packs(win)
+    tb7 = shared_dir / "corpus" / "tb7" / "microsoft__threat-modeling-templates__default.tb7"
+    assert dlg.import_file(str(tb7))
+    (pack_id,) = [k for k in win.project.rule_packs if k.startswith("tmt-")]
+    assert len(win.project.rule_packs[pack_id]["threats"]) > 10
+    assert dlg.current_pack() == pack_id and dlg.rules.topLevelItemCount() > 10
+    win.undo.undo()
+    assert pack_id not in win.project.rule_packs
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    bad = tmp_path / "broken.tb7"
+    bad.write_text("<not really xml", encoding="utf-8")
+    assert not dlg.import_file(str(bad))
+    assert len(shown) == 1 and "broken.tb7" in shown[0]
+    assert not any(k.startswith("tmt-") for k in win.project.rule_packs)
+    dlg.close()
