@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from app.cli.common import CliError, print_json
+from app.common.atomic import write_text_atomic
 
 
 def register(sub: Any) -> None:
@@ -46,17 +45,6 @@ def dump_pack(doc: dict[str, Any]) -> str:
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _write_atomic(path: Path, content: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from app.io.tm7 import read_tb7
 
@@ -79,7 +67,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
     else:
         try:
-            _write_atomic(out, text)
+            write_text_atomic(out, text)
         except OSError as err:
             raise CliError(f"{out}: cannot write ({err.strerror or err})") from None
     where = f" -> {out}" if out else ""
