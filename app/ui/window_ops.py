@@ -90,13 +90,25 @@ def save(win: MainWindow) -> bool:
 
 
 def save_as_dialog(win: MainWindow) -> bool:
+    """Save As offers the project file (.tcm) first; the text format stays one click away."""
     from app.services.files import writable_suffixes
 
-    patterns = " ".join(f"*{s}" for s in writable_suffixes())
-    start = str(win.path.with_suffix("")) if win.path else "model.tc.yaml"
-    path, _ = QFileDialog.getSaveFileName(win, "Save threat model", start,
-                                          f"Threat models ({patterns})")
-    return save_to(win, path) if path else False
+    filters = {"ThreatCanvas project (*.tcm)": ".tcm",
+               "Model as code (*.tc.yaml)": ".tc.yaml"}
+    if win.path is not None:
+        folder = win.path.parent
+        stem = win.path.name.removesuffix(".tc.yaml").removesuffix(win.path.suffix)
+    else:
+        folder = Path.home()
+        stem = "".join(c if c.isalnum() or c in "-_ " else "-" for c in win.project.name)
+    start = str(folder / f"{stem.strip() or 'model'}.tcm")
+    path, chosen = QFileDialog.getSaveFileName(win, "Save threat model", start,
+                                               ";;".join(filters))
+    if not path:
+        return False
+    if not path.endswith(tuple(writable_suffixes())):
+        path += filters.get(chosen, ".tcm")
+    return save_to(win, path)
 
 
 def export_dialog(win: MainWindow, fmt: str) -> None:

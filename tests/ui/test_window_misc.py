@@ -166,3 +166,23 @@ def test_boundary_line_gets_and_loses_a_point(window):
                       Qt.KeyboardModifier.NoModifier, vp(view, mid[0], mid[1] + 60))
     assert d.get(eid).points == (a, b)
     assert window.undo.labels()[-2:] == ["Edit boundary line", "Edit boundary line"]
+
+
+def test_save_as_offers_a_project_file_and_adds_the_chosen_suffix(window, tmp_path,
+                                                                    monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.services.files import load_project
+    from app.ui import window_ops
+
+    asked: list[str] = []
+
+    def fake(_parent, _title, start, filters):  # type: ignore[no-untyped-def]
+        asked.append(start)
+        return str(tmp_path / "review copy"), filters.split(";;")[0]
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake)
+    assert window_ops.save_as_dialog(window)
+    assert asked[0].endswith("Test model.tcm")
+    saved = tmp_path / "review copy.tcm"
+    assert saved.exists() and load_project(saved).name == "Test model"
