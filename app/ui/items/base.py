@@ -168,3 +168,38 @@ def box_handles(rect: QRectF) -> list[QPointF]:
 
 def near(a: QPointF, b: QPointF, tolerance: float) -> bool:
     return abs(a.x() - b.x()) <= tolerance and abs(a.y() - b.y()) <= tolerance
+
+
+class BoxItem(CanvasItem):
+    """A rectangle-shaped element; its position is the rect's top-left corner."""
+
+    def __init__(self, element: Element) -> None:
+        super().__init__(element)
+        self._w = 0.0
+        self._h = 0.0
+
+    def _apply(self, element: Element) -> None:
+        """Take position and size from the element; subclasses add their own look."""
+        r = element.rect
+        assert r is not None
+        self.setPos(r.x, r.y)
+        self._w, self._h = r.width, r.height
+
+    def sync(self, element: Element) -> None:
+        self.geometry_changed()
+        self.element = element
+        self._apply(element)
+        self.update()
+
+    def local_rect(self) -> QRectF:
+        return QRectF(0, 0, self._w, self._h)
+
+    def scene_box(self) -> QRectF:
+        """The element's rectangle in scene coordinates, including any preview move."""
+        return QRectF(self.pos().x(), self.pos().y(), self._w, self._h)
+
+    def set_preview_rect(self, rect: QRectF) -> None:
+        """Show a resize in progress without touching the model."""
+        self.geometry_changed()
+        self.setPos(rect.topLeft())
+        self._w, self._h = rect.width(), rect.height()

@@ -9,44 +9,22 @@ from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStr
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from app.domain import Element, Point
-from app.ui.items.base import CanvasItem, Part, box_handles, near
+from app.ui.items.base import BoxItem, CanvasItem, Part, box_handles, near
 
 BAND = 8.0  # half-width of the clickable border of a boundary
 
 
-class BoundaryBoxItem(CanvasItem):
+class BoundaryBoxItem(BoxItem):
     """A dashed box; only its border and title tab are clickable, so its inside stays free."""
 
     def __init__(self, element: Element) -> None:
         super().__init__(element)
-        self._w = 0.0
-        self._h = 0.0
         self._apply(element)
 
     def _apply(self, element: Element) -> None:
-        r = element.rect
-        assert r is not None
-        self.setPos(r.x, r.y)
-        self._w, self._h = r.width, r.height
+        super()._apply(element)
         # Larger boxes lie below smaller ones, so nested boundaries stay reachable.
-        self.setZValue(-10.0 - min(r.width * r.height / 1e6, 80.0))
-
-    def sync(self, element: Element) -> None:
-        self.geometry_changed()
-        self.element = element
-        self._apply(element)
-        self.update()
-
-    def local_rect(self) -> QRectF:
-        return QRectF(0, 0, self._w, self._h)
-
-    def scene_box(self) -> QRectF:
-        return QRectF(self.pos().x(), self.pos().y(), self._w, self._h)
-
-    def set_preview_rect(self, rect: QRectF) -> None:
-        self.geometry_changed()
-        self.setPos(rect.topLeft())
-        self._w, self._h = rect.width(), rect.height()
+        self.setZValue(-10.0 - min(self._w * self._h / 1e6, 80.0))
 
     def title_rect(self) -> QRectF:
         fm = QFontMetricsF(self.theme.font(8.5, bold=True))

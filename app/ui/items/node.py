@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath,
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from app.domain import Element, ElementKind
-from app.ui.items.base import CanvasItem, Part, box_handles, near
+from app.ui.items.base import BoxItem, Part, box_handles, near
 
 CORNERS = (0, 2, 4, 6)  # indices into box_handles used to resize nodes
 CENTER = Qt.AlignmentFlag.AlignCenter
@@ -16,44 +16,20 @@ BREAK_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWrapAnywhere
 ANNOTATION_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 
 
-class NodeItem(CanvasItem):
+class NodeItem(BoxItem):
     """A box-shaped element; position is the rect's top-left corner."""
 
     def __init__(self, element: Element) -> None:
         super().__init__(element)
-        self._w = 0.0
-        self._h = 0.0
         self._label_key: tuple | None = None
         self._label: tuple = ()
         self._apply(element)
 
     def _apply(self, element: Element) -> None:
-        r = element.rect
-        assert r is not None
-        self.setPos(r.x, r.y)
-        self._w, self._h = r.width, r.height
+        super()._apply(element)
         self.setZValue(3.0 if element.kind is ElementKind.ANNOTATION else 2.0)
 
-    def sync(self, element: Element) -> None:
-        self.geometry_changed()
-        self.element = element
-        self._apply(element)
-        self.update()
-
     # -- geometry ------------------------------------------------------------------------
-    def local_rect(self) -> QRectF:
-        return QRectF(0, 0, self._w, self._h)
-
-    def scene_box(self) -> QRectF:
-        """The element's rectangle in scene coordinates, including any preview move."""
-        return QRectF(self.pos().x(), self.pos().y(), self._w, self._h)
-
-    def set_preview_rect(self, rect: QRectF) -> None:
-        """Show a resize in progress without touching the model."""
-        self.geometry_changed()
-        self.setPos(rect.topLeft())
-        self._w, self._h = rect.width(), rect.height()
-
     def compute_bounds(self) -> QRectF:
         m = self.margin()
         return self.local_rect().adjusted(-m, -m, m, m)
