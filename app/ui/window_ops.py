@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 PRESENT_SCALE = 1.3
 
 
-def _error(win: MainWindow, title: str, err: Exception) -> None:
+def show_error(win: MainWindow, title: str, err: Exception) -> None:
     win.statusBar().showMessage(str(err), 10000)
     if win.isVisible() and win.ask_before_close:
         QMessageBox.warning(win, title, str(err))
@@ -31,15 +31,21 @@ def load(path: str | Path) -> Project:
     return load_project(path)
 
 
+def load_or_report(win: MainWindow, path: str | Path, title: str) -> Project | None:
+    """Read a model file; on failure show one message naming the file, and return None."""
+    try:
+        return load(path)
+    except (FileError, DomainError) as err:
+        show_error(win, title, err)
+    except Exception as err:  # a reader bug must not lose the user's other work
+        show_error(win, title, FileError(path, f"unexpected error: {err}"))
+    return None
+
+
 def open_file(win: MainWindow, path: str | Path) -> MainWindow | None:
     """Open a model: into this window when it is untouched and empty, else a new one."""
-    try:
-        project = load(path)
-    except (FileError, DomainError) as err:
-        _error(win, "Cannot open file", err)
-        return None
-    except Exception as err:  # a reader bug must not lose the user's other work
-        _error(win, "Cannot open file", FileError(path, f"unexpected error: {err}"))
+    project = load_or_report(win, path, "Cannot open file")
+    if project is None:
         return None
     untouched = win.undo.stack.count() == 0 and not any(len(d) for d in win.project.diagrams)
     if untouched and win.path is None:
@@ -72,7 +78,7 @@ def save_to(win: MainWindow, path: str | Path) -> bool:
         wf = getattr(win, "workflow", None)
         wf.save_to(path) if wf is not None else save_project(win.project, path)
     except (FileError, DomainError) as err:
-        _error(win, "Cannot save", err)
+        show_error(win, "Cannot save", err)
         return False
     win.path = Path(path)
     win.undo.stack.setClean()
@@ -125,7 +131,7 @@ def export_dialog(win: MainWindow, fmt: str) -> None:
     try:
         (export_png if fmt == "png" else export_svg)(sc, path)
     except FileError as err:
-        _error(win, "Cannot export", err)
+        show_error(win, "Cannot export", err)
         return
     win.statusBar().showMessage(f"Exported {path}", 4000)
 

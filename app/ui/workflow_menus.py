@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu
 
 from app.domain import DomainError, FileError
+from app.ui.window_ops import load_or_report, show_error
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -27,12 +28,6 @@ def _file_menu(win: MainWindow) -> QMenu | None:
     return None
 
 
-def _error(win: MainWindow, title: str, err: Exception) -> None:
-    win.statusBar().showMessage(str(err), 10000)
-    if win.isVisible() and win.ask_before_close:
-        QMessageBox.warning(win, title, str(err))
-
-
 def examples() -> list[Path]:
     from app.catalog.paths import examples_dir
 
@@ -47,24 +42,16 @@ def new_from_example(win: MainWindow, path: Path) -> MainWindow | None:
     try:
         project = load_project(path)
     except (FileError, DomainError) as err:
-        _error(win, "Cannot open example", err)
+        show_error(win, "Cannot open example", err)
         return None
     return win.new_window(project, None)
 
 
 def import_file(win: MainWindow, path: str | Path) -> MainWindow | None:
     """Import a YAML or TMT model into a new untitled window (saved as .tcm on Save)."""
-    from app.services.files import load_project
 
-    try:
-        project = load_project(path)
-    except (FileError, DomainError) as err:
-        _error(win, "Cannot import file", err)
-        return None
-    except Exception as err:  # a reader bug must not lose the user's other work
-        _error(win, "Cannot import file", FileError(path, f"unexpected error: {err}"))
-        return None
-    return win.new_window(project, None)
+    project = load_or_report(win, path, "Cannot import file")
+    return None if project is None else win.new_window(project, None)
 
 
 def open_recovery_targets() -> set[Path]:
@@ -98,7 +85,7 @@ def export_yaml(win: MainWindow, path: str | Path) -> bool:
     try:
         save_project(win.project, path)
     except (FileError, DomainError) as err:
-        _error(win, "Cannot export", err)
+        show_error(win, "Cannot export", err)
         return False
     win.statusBar().showMessage(f"Exported {path}", 4000)
     return True
@@ -115,7 +102,7 @@ def export_report(win: MainWindow, fmt: str, path: str | Path) -> bool:
         export_all(report, *(target if fmt == f else None
                              for f in ("pdf", "csv", "json", "sarif")))
     except (FileError, DomainError, OSError) as err:
-        _error(win, "Cannot export", err if isinstance(err, FileError | DomainError)
+        show_error(win, "Cannot export", err if isinstance(err, FileError | DomainError)
                else FileError(path, str(err)))
         return False
     finally:
